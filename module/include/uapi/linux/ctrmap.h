@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * ctrmap: kernel counters served straight into a user process's memory.
+ *
+ * This header is the whole ABI, shared verbatim by the kernel module and
+ * user space: the layout of a counter region, and the generic netlink
+ * protocol (family CTRMAP_GENL_NAME, version CTRMAP_GENL_VERSION, multicast
+ * group CTRMAP_MCGRP_MONITOR) that controls it.
+ *
+ * The region
+ * ==========
+ *
+ * A region is [addr, addr + len) of a process's memory. addr is 8-byte
+ * aligned. At attach the kernel writes a struct ctrmap_header at addr; the
+ * counters (__u64, naturally aligned) follow at addr + hdr_size, and there
+ * are (len - hdr_size) / 8 of them. The kernel owns the whole region while it
+ * is attached: the process only reads it.
+ *
+ * One counter is read with one aligned 64-bit load. A group of counters that
+ * one event updates together is written inside seq (the vDSO protocol):
+ *
+ *	do {
+ *		s = __atomic_load_n(&h->seq, __ATOMIC_ACQUIRE);
+ *		if (s & 1)
+ *			continue;
+ *		copy the counters with relaxed loads;
+ *		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+ *	} while (s & 1 || __atomic_load_n(&h->seq, __ATOMIC_RELAXED) != s);
+ *
+ * When the region is torn down while the process still maps it, the kernel
+ * sets state to CTRMAP_STATE_DETACHED and reason to a CTRMAP_REASON_* value
+ * before it lets go of the pages; the counters keep their last values.
+ *
+ * The protocol
+ * ============
+ *
+ * Every request is validated strictly; a rejection carries an extended ACK
+ * message naming the offending attribute. Commands and their attributes:
+ *
+ * CTRMAP_CMD_ATTACH (do)
+ *	request:  CTRMAP_A_PID: NLA_U32 (in the caller's PID namespace)
+ *	          CTRMAP_A_ADDR: NLA_U64, 8-byte aligned
+ *	          CTRMAP_A_LEN: NLA_U64, >= CTRMAP_HDR_SIZE + 8
+ *	reply:    CTRMAP_A_REGION_ID: NLA_U32
+ *	          CTRMAP_A_NCOUNTERS: NLA_U32
+ *	          CTRMAP_A_NPAGES: NLA_U32
+ *
+ * CTRMAP_CMD_DETACH (do)
+ *	request:  CTRMAP_A_REGION_ID: NLA_U32
+ *
+ * CTRMAP_CMD_GET (do, or dump filtered by CTRMAP_A_PID)
+ *	request:  CTRMAP_A_REGION_ID: NLA_U32 (do only)
+ *	          CTRMAP_A_PID: NLA_U32 (dump filter, optional)
+ *	          CTRMAP_A_VERBOSE: NLA_FLAG (pages; needs CAP_SYS_ADMIN)
+ *	reply, one message per region:
+ *	          CTRMAP_A_REGION_ID: NLA_U32
+ *	          CTRMAP_A_PID: NLA_U32
+ *	          CTRMAP_A_COMM: NLA_NUL_STRING
+ *	          CTRMAP_A_ADDR: NLA_U64
+ *	          CTRMAP_A_LEN: NLA_U64
+ *	          CTRMAP_A_NPAGES: NLA_U32
+ *	          CTRMAP_A_NCOUNTERS: NLA_U32
+ *	          CTRMAP_A_STATE: NLA_U8 (enum ctrmap_state)
+ *	          CTRMAP_A_BINDINGS: NLA_NESTED
+ *	              CTRMAP_A_BINDING: NLA_NESTED
+ *	                  CTRMAP_BINDING_A_INDEX: NLA_U32
+ *	                  CTRMAP_BINDING_A_SOURCE: NLA_NESTED (as in BIND)
+ *	              ...
+ *	          CTRMAP_A_PAGES: NLA_NESTED (with CTRMAP_A_VERBOSE)
+ *	              CTRMAP_A_PAGE: NLA_NESTED
+ *	                  CTRMAP_PAGE_A_PFN: NLA_U64
+ *	                  CTRMAP_PAGE_A_PINNED: NLA_U8
+ *	              ...
+ *
+ * CTRMAP_CMD_BIND (do)
+ *	request:  CTRMAP_A_REGION_ID: NLA_U32
+ *	          CTRMAP_A_INDEX: NLA_U32
+ *	          CTRMAP_A_SOURCE: NLA_NESTED
+ *	              CTRMAP_SOURCE_A_TYPE: NLA_U8 (enum ctrmap_source_type)
+ *	              CTRMAP_SOURCE_A_PERIOD_NS: NLA_U64 (timer)
+ *	              CTRMAP_SOURCE_A_IRQ: NLA_U32 (irq)
+ *
+ * CTRMAP_CMD_UNBIND (do)
+ *	request:  CTRMAP_A_REGION_ID: NLA_U32
+ *	          CTRMAP_A_INDEX: NLA_U32
+ *
+ * CTRMAP_CMD_ADD (do)
+ *	request:  CTRMAP_A_REGION_ID: NLA_U32
+ *	          CTRMAP_A_INDEX: NLA_U32
+ *	          CTRMAP_A_DELTA: NLA_U64
+ *
+ * CTRMAP_CMD_STATS (do)
+ *	reply:    CTRMAP_A_VERSION: NLA_NUL_STRING
+ *	          CTRMAP_A_STATS: NLA_NESTED
+ *	              CTRMAP_STATS_A_REGIONS: NLA_U32
+ *	              CTRMAP_STATS_A_PINNED_PAGES: NLA_U64
+ *	              CTRMAP_STATS_A_BINDINGS: NLA_U32
+ *	              CTRMAP_STATS_A_ATTACHES: NLA_U64
+ *	              CTRMAP_STATS_A_DETACHES: NLA_NESTED
+ *	                  CTRMAP_REASON_*: NLA_U64 (attribute type = reason)
+ *	          CTRMAP_A_LIMITS: NLA_NESTED
+ *	              CTRMAP_LIMIT_A_MAX_REGIONS: NLA_U32
+ *	              CTRMAP_LIMIT_A_MAX_REGIONS_PER_PROCESS: NLA_U32
+ *	              CTRMAP_LIMIT_A_MAX_REGION_PAGES: NLA_U32
+ *	              CTRMAP_LIMIT_A_TIMER_MIN_PERIOD_NS: NLA_U64
+ *	              CTRMAP_LIMIT_A_SOURCES: NLA_U32 (bit n: type n is built)
+ *
+ * CTRMAP_CMD_DETACHED (notification on CTRMAP_MCGRP_MONITOR)
+ *	          CTRMAP_A_REGION_ID: NLA_U32
+ *	          CTRMAP_A_PID: NLA_U32 (in the listener's PID namespace, 0 if
+ *	                        not visible there)
+ *	          CTRMAP_A_REASON: NLA_U8 (enum ctrmap_reason)
+ *
+ * New behaviour is added as new attributes and commands; the version stays 1.
+ */
+
+#ifndef _UAPI_LINUX_CTRMAP_H
+#define _UAPI_LINUX_CTRMAP_H
+
+#include <linux/types.h>
+
+#define CTRMAP_GENL_NAME	"ctrmap"
+#define CTRMAP_GENL_VERSION	1
+#define CTRMAP_MCGRP_MONITOR	"monitor"
+
+/* Region layout, ABI version 1. */
+#define CTRMAP_MAGIC		0x4d525443	/* "CTRM" in memory order */
+#define CTRMAP_ABI_VERSION	1
+#define CTRMAP_HDR_SIZE		64
+
+enum ctrmap_state {
+	CTRMAP_STATE_NONE,
+	CTRMAP_STATE_ATTACHED,
+	CTRMAP_STATE_DETACHED,
+};
+
+enum ctrmap_reason {
+	CTRMAP_REASON_NONE,
+	CTRMAP_REASON_REQUEST,	/* CTRMAP_CMD_DETACH */
+	CTRMAP_REASON_EXIT,	/* the address space went away: exit or exec */
+	CTRMAP_REASON_UNMAPPED,	/* the range no longer maps the pinned pages */
+	CTRMAP_REASON_UNLOAD,	/* the module was unloaded */
+	__CTRMAP_REASON_MAX
+};
+#define CTRMAP_REASON_MAX (__CTRMAP_REASON_MAX - 1)
+
+struct ctrmap_header {
+	__u32 magic;		/* CTRMAP_MAGIC */
+	__u16 abi;		/* CTRMAP_ABI_VERSION */
+	__u16 hdr_size;		/* offset of counter 0 from the header */
+	__u32 ncounters;
+	__u16 state;		/* enum ctrmap_state */
+	__u16 reason;		/* enum ctrmap_reason, once detached */
+	__u32 seq;		/* even: stable; odd: group update running */
+	__u32 region_id;
+	__u64 attach_ns;	/* CLOCK_MONOTONIC at attach */
+	__u64 reserved[4];
+};
+
+enum ctrmap_source_type {
+	CTRMAP_SOURCE_NONE,
+	CTRMAP_SOURCE_TIMER,	/* hrtimer, hard IRQ: adds elapsed periods */
+	CTRMAP_SOURCE_IRQ,	/* each handler invocation of one IRQ */
+	__CTRMAP_SOURCE_MAX
+};
+#define CTRMAP_SOURCE_MAX (__CTRMAP_SOURCE_MAX - 1)
+
+enum ctrmap_cmd {
+	CTRMAP_CMD_UNSPEC,
+	CTRMAP_CMD_ATTACH,
+	CTRMAP_CMD_DETACH,
+	CTRMAP_CMD_GET,
+	CTRMAP_CMD_BIND,
+	CTRMAP_CMD_UNBIND,
+	CTRMAP_CMD_ADD,
+	CTRMAP_CMD_STATS,
+	CTRMAP_CMD_DETACHED,
+	__CTRMAP_CMD_MAX
+};
+#define CTRMAP_CMD_MAX (__CTRMAP_CMD_MAX - 1)
+
+enum ctrmap_attr {
+	CTRMAP_A_UNSPEC,
+	CTRMAP_A_PAD,
+	CTRMAP_A_REGION_ID,
+	CTRMAP_A_PID,
+	CTRMAP_A_ADDR,
+	CTRMAP_A_LEN,
+	CTRMAP_A_NPAGES,
+	CTRMAP_A_NCOUNTERS,
+	CTRMAP_A_STATE,
+	CTRMAP_A_REASON,
+	CTRMAP_A_COMM,
+	CTRMAP_A_INDEX,
+	CTRMAP_A_DELTA,
+	CTRMAP_A_SOURCE,
+	CTRMAP_A_VERBOSE,
+	CTRMAP_A_BINDINGS,
+	CTRMAP_A_BINDING,
+	CTRMAP_A_PAGES,
+	CTRMAP_A_PAGE,
+	CTRMAP_A_VERSION,
+	CTRMAP_A_STATS,
+	CTRMAP_A_LIMITS,
+	__CTRMAP_A_MAX
+};
+#define CTRMAP_A_MAX (__CTRMAP_A_MAX - 1)
+
+enum ctrmap_source_attr {
+	CTRMAP_SOURCE_A_UNSPEC,
+	CTRMAP_SOURCE_A_PAD,
+	CTRMAP_SOURCE_A_TYPE,
+	CTRMAP_SOURCE_A_PERIOD_NS,
+	CTRMAP_SOURCE_A_IRQ,
+	__CTRMAP_SOURCE_A_MAX
+};
+#define CTRMAP_SOURCE_A_MAX (__CTRMAP_SOURCE_A_MAX - 1)
+
+enum ctrmap_binding_attr {
+	CTRMAP_BINDING_A_UNSPEC,
+	CTRMAP_BINDING_A_INDEX,
+	CTRMAP_BINDING_A_SOURCE,
+	__CTRMAP_BINDING_A_MAX
+};
+#define CTRMAP_BINDING_A_MAX (__CTRMAP_BINDING_A_MAX - 1)
+
+enum ctrmap_page_attr {
+	CTRMAP_PAGE_A_UNSPEC,
+	CTRMAP_PAGE_A_PAD,
+	CTRMAP_PAGE_A_PFN,
+	CTRMAP_PAGE_A_PINNED,
+	__CTRMAP_PAGE_A_MAX
+};
+#define CTRMAP_PAGE_A_MAX (__CTRMAP_PAGE_A_MAX - 1)
+
+enum ctrmap_stats_attr {
+	CTRMAP_STATS_A_UNSPEC,
+	CTRMAP_STATS_A_PAD,
+	CTRMAP_STATS_A_REGIONS,
+	CTRMAP_STATS_A_PINNED_PAGES,
+	CTRMAP_STATS_A_BINDINGS,
+	CTRMAP_STATS_A_ATTACHES,
+	CTRMAP_STATS_A_DETACHES,
+	__CTRMAP_STATS_A_MAX
+};
+#define CTRMAP_STATS_A_MAX (__CTRMAP_STATS_A_MAX - 1)
+
+enum ctrmap_limit_attr {
+	CTRMAP_LIMIT_A_UNSPEC,
+	CTRMAP_LIMIT_A_PAD,
+	CTRMAP_LIMIT_A_MAX_REGIONS,
+	CTRMAP_LIMIT_A_MAX_REGIONS_PER_PROCESS,
+	CTRMAP_LIMIT_A_MAX_REGION_PAGES,
+	CTRMAP_LIMIT_A_TIMER_MIN_PERIOD_NS,
+	CTRMAP_LIMIT_A_SOURCES,
+	__CTRMAP_LIMIT_A_MAX
+};
+#define CTRMAP_LIMIT_A_MAX (__CTRMAP_LIMIT_A_MAX - 1)
+
+#endif /* _UAPI_LINUX_CTRMAP_H */
