@@ -2,7 +2,9 @@
 # module/Kbuild; user space builds in libctl/ and ctl-tool/.
 #
 #   make                 user space (libctrmap, counterctl) + ctrmap_config.h
-#   make modules         ctrmap.ko (+ test modules) for KVER into O_MOD
+#   make modules         ctrmap.ko for KVER into O_MOD
+#   make test-modules    that, the test modules, and ctrmap.ko built with a
+#                        changed config (tests prove options reach STATS)
 #   make defconfig       module/.config with every option at its default
 #   make menuconfig      edit module/.config (kconfig-mconf)
 #   make check           the whole test suite (host unit tests, then the VM)
@@ -18,11 +20,12 @@ O_MOD ?= $(CURDIR)/build/kernel-$(KVER)
 
 export KCONFIG_CONFIG := $(CURDIR)/module/.config
 KCONFIG := module/Kconfig
+CONFIG_H := module/ctrmap_config.h
 
-.PHONY: all user modules defconfig olddefconfig menuconfig check demo \
+.PHONY: all user modules test-modules defconfig olddefconfig menuconfig check demo \
 	vm-shell clean
 
-all: user module/ctrmap_config.h
+all: user $(CONFIG_H)
 
 user:
 	$(MAKE) -C libctl
@@ -43,7 +46,7 @@ $(KCONFIG_CONFIG):
 # Kconfig's .config as a C header (y -> 1, values as they are), plus the
 # version: the one header Kbuild force-includes. Shipped in ctrmap-dkms, so
 # building the module needs no kconfig-frontends.
-module/ctrmap_config.h: $(KCONFIG_CONFIG) $(KCONFIG) VERSION
+$(CONFIG_H): $(KCONFIG_CONFIG) $(KCONFIG) VERSION
 	kconfig-conf --olddefconfig $(KCONFIG) >/dev/null
 	{ echo '/* Generated from module/.config by make; do not edit. */'; \
 	  echo '#define CTRMAP_VERSION "$(VERSION)"'; \
@@ -53,17 +56,33 @@ module/ctrmap_config.h: $(KCONFIG_CONFIG) $(KCONFIG) VERSION
 	mv $@.tmp $@
 
 # Kbuild builds in a copy of the sources per kernel, so builds for several
-# kernels never share objects.
-modules: module/ctrmap_config.h
+# kernels (and configurations) never share objects.
+modules: $(CONFIG_H)
 	@test -d $(KDIR) || { echo "no headers for $(KVER) in $(KDIR)" >&2; exit 1; }
-	mkdir -p $(O_MOD)/kmod
+	mkdir -p $(O_MOD)
 	cp -a module/. $(O_MOD)/
-	cp -a tests/kmod/. $(O_MOD)/kmod/
 	$(MAKE) -C $(KDIR) M=$(O_MOD) modules
+
+# The test configuration differs from the defaults in one limit and one
+# source; it goes through kconfig-conf and the header generation like any.
+ALT := $(O_MOD)/altconfig
+test-modules: modules
+	mkdir -p $(ALT)
+	cp -a module/. $(ALT)/
+	kconfig-tweak --file $(ALT)/.config --set-val CTRMAP_MAX_REGIONS 123 \
+		--disable CTRMAP_SOURCE_IRQ
+	$(MAKE) --no-print-directory $(ALT)/ctrmap_config.h \
+		KCONFIG_CONFIG=$(ALT)/.config CONFIG_H=$(ALT)/ctrmap_config.h
+	$(MAKE) -C $(KDIR) M=$(ALT) modules
+	mkdir -p $(O_MOD)/kmod
+	cp -a tests/kmod/. $(O_MOD)/kmod/
 	$(MAKE) -C $(KDIR) M=$(O_MOD)/kmod modules
 
 check:
 	tests/check
+
+demo:
+	tests/demo/run
 
 vm-shell: user
 	tests/vm/run --shell
@@ -71,4 +90,4 @@ vm-shell: user
 clean:
 	$(MAKE) -C libctl clean
 	$(MAKE) -C ctl-tool clean
-	rm -rf build module/ctrmap_config.h
+	rm -rf build $(CONFIG_H)

@@ -4,6 +4,10 @@
  * (commands, attributes, what each reply holds) is drawn in
  * include/uapi/linux/ctrmap.h.
  */
+#include <linux/ctrmap.h>
+#include <linux/mm.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched/task.h>
 #include <net/genetlink.h>
 #include <uapi/linux/ctrmap.h>
 
@@ -112,6 +116,305 @@ nospace:
 	return -EMSGSIZE;
 }
 
+
+/*
+ * The region an id names, if the sender may act on it; regions of others
+ * are reported missing rather than forbidden, so ids reveal nothing.
+ */
+static struct ctrmap_region *ctrmap_nl_region(struct sk_buff *skb,
+					      struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[CTRMAP_A_REGION_ID];
+	struct ctrmap_region *r;
+
+	if (GENL_REQ_ATTR_CHECK(info, CTRMAP_A_REGION_ID))
+		return ERR_PTR(-EINVAL);
+	r = ctrmap_region_get(nla_get_u32(attr));
+	if (r && !ctrmap_region_may_access(r, skb)) {
+		ctrmap_region_put(r);
+		r = NULL;
+	}
+	if (!r) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr, "no such region");
+		return ERR_PTR(-ENOENT);
+	}
+	return r;
+}
+
+static int ctrmap_nl_attach(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ctrmap_attach_args a = {
+		.pid = info->attrs[CTRMAP_A_PID],
+		.addr = info->attrs[CTRMAP_A_ADDR],
+		.len = info->attrs[CTRMAP_A_LEN],
+	};
+	struct ctrmap_region *r;
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, CTRMAP_A_PID) ||
+	    GENL_REQ_ATTR_CHECK(info, CTRMAP_A_ADDR) ||
+	    GENL_REQ_ATTR_CHECK(info, CTRMAP_A_LEN))
+		return -EINVAL;
+	if (!IS_ALIGNED(nla_get_u64(a.addr), sizeof(u64))) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a.addr,
+				    "the address must be 8-byte aligned");
+		return -EINVAL;
+	}
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	r = ctrmap_region_attach(&a, skb, info->extack);
+	if (IS_ERR(r)) {
+		nlmsg_free(msg);
+		return PTR_ERR(r);
+	}
+	hdr = genlmsg_put_reply(msg, info, &ctrmap_genl_family, 0,
+				CTRMAP_CMD_ATTACH);
+	if (!hdr || nla_put_u32(msg, CTRMAP_A_REGION_ID, r->id) ||
+	    nla_put_u32(msg, CTRMAP_A_NCOUNTERS, r->ncounters) ||
+	    nla_put_u32(msg, CTRMAP_A_NPAGES, r->npages)) {
+		/* Nothing is half-built: the reply failed, so undo it all. */
+		ctrmap_region_detach(r);
+		ctrmap_region_put(r);
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	ctrmap_region_put(r);
+	err = genlmsg_reply(msg, info);
+	return err;
+}
+
+static int ctrmap_nl_detach(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ctrmap_region *r = ctrmap_nl_region(skb, info);
+
+	if (IS_ERR(r))
+		return PTR_ERR(r);
+	ctrmap_region_detach(r);
+	ctrmap_region_put(r);
+	return 0;
+}
+
+static int ctrmap_nl_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ctrmap_region *r;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, CTRMAP_A_INDEX) ||
+	    GENL_REQ_ATTR_CHECK(info, CTRMAP_A_DELTA))
+		return -EINVAL;
+	r = ctrmap_nl_region(skb, info);
+	if (IS_ERR(r))
+		return PTR_ERR(r);
+	err = ctrmap_add(r, nla_get_u32(info->attrs[CTRMAP_A_INDEX]),
+			 nla_get_u64(info->attrs[CTRMAP_A_DELTA]));
+	if (err == -ERANGE)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CTRMAP_A_INDEX],
+				    "index past the region's last counter");
+	else if (err)
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[CTRMAP_A_REGION_ID],
+				    "the region is being detached");
+	ctrmap_region_put(r);
+	return err;
+}
+
+static int ctrmap_put_pages(struct sk_buff *skb, struct ctrmap_region *r)
+{
+	struct nlattr *pages, *page;
+	unsigned int i;
+
+	pages = nla_nest_start(skb, CTRMAP_A_PAGES);
+	if (!pages)
+		return -EMSGSIZE;
+	for (i = 0; i < r->npages; i++) {
+		page = nla_nest_start(skb, CTRMAP_A_PAGE);
+		if (!page ||
+		    nla_put_u64_64bit(skb, CTRMAP_PAGE_A_PFN,
+				      page_to_pfn(r->pages[i]),
+				      CTRMAP_PAGE_A_PAD) ||
+		    nla_put_u8(skb, CTRMAP_PAGE_A_PINNED,
+			       ctrmap_page_pinned(r->pages[i]))) {
+			nla_nest_cancel(skb, pages);
+			return -EMSGSIZE;
+		}
+		nla_nest_end(skb, page);
+	}
+	nla_nest_end(skb, pages);
+	return 0;
+}
+
+/* One region as GET describes it. Called with the regions lock held. */
+static int ctrmap_fill_region(struct sk_buff *skb, struct ctrmap_region *r,
+			      u32 portid, u32 seq, int flags, bool verbose)
+{
+	struct pid_namespace *ns = task_active_pid_ns(current);
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &ctrmap_genl_family, flags,
+			  CTRMAP_CMD_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, CTRMAP_A_REGION_ID, r->id) ||
+	    nla_put_u32(skb, CTRMAP_A_PID, pid_nr_ns(r->tgid, ns)) ||
+	    nla_put_string(skb, CTRMAP_A_COMM, r->comm) ||
+	    nla_put_u64_64bit(skb, CTRMAP_A_ADDR, r->addr, CTRMAP_A_PAD) ||
+	    nla_put_u64_64bit(skb, CTRMAP_A_LEN, r->len, CTRMAP_A_PAD) ||
+	    nla_put_u32(skb, CTRMAP_A_NPAGES, r->npages) ||
+	    nla_put_u32(skb, CTRMAP_A_NCOUNTERS, r->ncounters) ||
+	    nla_put_u8(skb, CTRMAP_A_STATE, CTRMAP_STATE_ATTACHED) ||
+	    (verbose && ctrmap_put_pages(skb, r))) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/* Page frame numbers are for the administrator only. */
+static int ctrmap_check_verbose(struct sk_buff *skb, struct nlattr **attrs,
+				struct netlink_ext_ack *extack)
+{
+	if (!attrs[CTRMAP_A_VERBOSE])
+		return 0;
+	if (!netlink_capable(skb, CAP_SYS_ADMIN)) {
+		NL_SET_ERR_MSG_ATTR(extack, attrs[CTRMAP_A_VERBOSE],
+				    "page frame numbers need CAP_SYS_ADMIN");
+		return -EPERM;
+	}
+	return 1;
+}
+
+static size_t ctrmap_region_msg_size(struct ctrmap_region *r, bool verbose)
+{
+	size_t page = nla_total_size(nla_total_size_64bit(sizeof(u64)) +
+				     nla_total_size(sizeof(u8)));
+
+	return NLMSG_GOODSIZE + (verbose ? r->npages * page : 0);
+}
+
+static int ctrmap_nl_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ctrmap_region *r;
+	struct sk_buff *msg;
+	int verbose, err;
+
+	verbose = ctrmap_check_verbose(skb, info->attrs, info->extack);
+	if (verbose < 0)
+		return verbose;
+	r = ctrmap_nl_region(skb, info);
+	if (IS_ERR(r))
+		return PTR_ERR(r);
+
+	msg = genlmsg_new(ctrmap_region_msg_size(r, verbose), GFP_KERNEL);
+	if (!msg) {
+		err = -ENOMEM;
+		goto out;
+	}
+	/* The lock keeps the pages from going while they are listed. */
+	ctrmap_regions_lock();
+	err = ctrmap_fill_region(msg, r, info->snd_portid, info->snd_seq, 0,
+				 verbose);
+	ctrmap_regions_unlock();
+	if (err)
+		nlmsg_free(msg);
+	else
+		err = genlmsg_reply(msg, info);
+out:
+	ctrmap_region_put(r);
+	return err;
+}
+
+/* cb->args[0]: the next region id to look at. */
+static int ctrmap_nl_get_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct nlattr **attrs = ctrmap_dump_attrs(cb);
+	unsigned long id = cb->args[0];
+	struct ctrmap_region *r;
+	struct pid *filter = NULL;
+	int verbose, err = 0;
+
+	verbose = ctrmap_check_verbose(cb->skb, attrs, cb->extack);
+	if (verbose < 0)
+		return verbose;
+	if (attrs[CTRMAP_A_PID]) {
+		struct task_struct *task;
+
+		task = ctrmap_task_by_vpid(nla_get_u32(attrs[CTRMAP_A_PID]));
+		if (!task)
+			return 0;	/* nobody there: nothing to list */
+		filter = get_pid(task_tgid(task));
+		put_task_struct(task);
+	}
+
+	ctrmap_regions_lock();
+	while ((r = ctrmap_region_next(&id, cb->skb, filter))) {
+		err = ctrmap_fill_region(skb, r, NETLINK_CB(cb->skb).portid,
+					 cb->nlh->nlmsg_seq, NLM_F_MULTI,
+					 verbose);
+		if (err)
+			break;
+		id++;
+	}
+	ctrmap_regions_unlock();
+	put_pid(filter);
+	cb->args[0] = id;
+	/* A region too large for an empty message can never be listed. */
+	if (err && !skb->len)
+		return err;
+	return skb->len;
+}
+
+void ctrmap_genl_notify_detached(struct ctrmap_region *r)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &ctrmap_genl_family, 0,
+			  CTRMAP_CMD_DETACHED);
+	if (!hdr || nla_put_u32(msg, CTRMAP_A_REGION_ID, r->id) ||
+	    nla_put_u32(msg, CTRMAP_A_PID, r->attach_pid) ||
+	    nla_put_u8(msg, CTRMAP_A_REASON, r->reason)) {
+		nlmsg_free(msg);
+		return;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_allns(&ctrmap_genl_family, msg, 0,
+				CTRMAP_MCGRP_MONITOR_ID);
+}
+
+static const struct nla_policy ctrmap_attach_policy[] = {
+	[CTRMAP_A_PID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[CTRMAP_A_ADDR] = { .type = NLA_U64 },
+	[CTRMAP_A_LEN] = NLA_POLICY_MIN(NLA_U64,
+					CTRMAP_HDR_SIZE + sizeof(__u64)),
+};
+
+static const struct nla_policy ctrmap_region_policy[] = {
+	[CTRMAP_A_REGION_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+static const struct nla_policy ctrmap_get_policy[] = {
+	[CTRMAP_A_REGION_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[CTRMAP_A_PID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[CTRMAP_A_VERBOSE] = { .type = NLA_FLAG },
+};
+
+static const struct nla_policy ctrmap_add_policy[] = {
+	[CTRMAP_A_REGION_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[CTRMAP_A_INDEX] = { .type = NLA_U32 },
+	[CTRMAP_A_DELTA] = { .type = NLA_U64 },
+};
+
+#define CTRMAP_OP_POLICY(p) .policy = (p), .maxattr = ARRAY_SIZE(p) - 1
+
 /*
  * Every operation has its own policy; an operation without one (STATS)
  * takes no attributes at all: with resv_start_op at 0 the core rejects any
@@ -119,6 +422,27 @@ nospace:
  * trailing data and reserved header fields everywhere.
  */
 static const struct genl_ops ctrmap_genl_ops[] = {
+	{
+		.cmd = CTRMAP_CMD_ATTACH,
+		.doit = ctrmap_nl_attach,
+		CTRMAP_OP_POLICY(ctrmap_attach_policy),
+	},
+	{
+		.cmd = CTRMAP_CMD_DETACH,
+		.doit = ctrmap_nl_detach,
+		CTRMAP_OP_POLICY(ctrmap_region_policy),
+	},
+	{
+		.cmd = CTRMAP_CMD_GET,
+		.doit = ctrmap_nl_get,
+		.dumpit = ctrmap_nl_get_dump,
+		CTRMAP_OP_POLICY(ctrmap_get_policy),
+	},
+	{
+		.cmd = CTRMAP_CMD_ADD,
+		.doit = ctrmap_nl_add,
+		CTRMAP_OP_POLICY(ctrmap_add_policy),
+	},
 	{
 		.cmd = CTRMAP_CMD_STATS,
 		.doit = ctrmap_nl_stats,

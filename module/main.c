@@ -7,22 +7,32 @@
 #include <uapi/linux/ctrmap.h>
 
 #include "genl.h"
+#include "region.h"
 
 static int __init ctrmap_init(void)
 {
 	int ret;
 
-	ret = ctrmap_genl_init();
+	ret = ctrmap_regions_init();
 	if (ret)
 		return ret;
+	ret = ctrmap_genl_init();
+	if (ret)
+		goto err_regions;
 
 	pr_info("version " CTRMAP_VERSION " loaded\n");
 	return 0;
+
+err_regions:
+	ctrmap_regions_uninit();
+	return ret;
 }
 
+/* No request runs once the family is gone; then every region detaches. */
 static void __exit ctrmap_exit(void)
 {
 	ctrmap_genl_uninit();
+	ctrmap_regions_uninit();
 }
 
 module_init(ctrmap_init);

@@ -1,12 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Regions: pin, vmap, account, teardown. Attaching lands here with the
- * attach issue; for now it keeps the module-wide figures STATS reports.
+ * Regions: resolve the target, validate its range, charge, pin, vmap, write
+ * the header, watch the range; and the deferred teardown that undoes all of
+ * it, in the opposite order.
  */
-#include <linux/atomic.h>
-#include <linux/string.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/fs.h>
+#include <linux/hugetlb.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/vmalloc.h>
+#include <linux/xarray.h>
+#include <net/genetlink.h>
+#include <uapi/linux/magic.h>
 
+#include "genl.h"
+#include "notifier.h"
 #include "region.h"
+
+/*
+ * The registry. Entries are published and erased under regions_lock; IRQ
+ * context finds them with RCU (xa_load) and a reference.
+ */
+static DEFINE_XARRAY_ALLOC1(regions);
+static DEFINE_MUTEX(regions_lock);
+static u32 regions_next_id;
+static unsigned int regions_n;	/* entries in the registry, any state */
+static struct workqueue_struct *ctrmap_wq;
 
 static struct {
 	atomic_t regions;
@@ -27,4 +53,525 @@ void ctrmap_region_counts(struct ctrmap_counts *c)
 	c->attaches = atomic64_read(&counts.attaches);
 	for (i = 0; i <= CTRMAP_REASON_MAX; i++)
 		c->detaches[i] = atomic64_read(&counts.detaches[i]);
+}
+
+void ctrmap_regions_lock(void)
+{
+	mutex_lock(&regions_lock);
+}
+
+void ctrmap_regions_unlock(void)
+{
+	mutex_unlock(&regions_lock);
+}
+
+static bool ctrmap_region_live(const struct ctrmap_region *r)
+{
+	return atomic_read(&r->state) == CTRMAP_REGION_LIVE;
+}
+
+/**
+ * ctrmap_region_get - find a live region by id and take a reference
+ * @id: the region id ATTACH returned
+ *
+ * Safe in any context. Returns NULL if there is no such live region.
+ */
+struct ctrmap_region *ctrmap_region_get(u32 id)
+{
+	struct ctrmap_region *r;
+
+	rcu_read_lock();
+	r = xa_load(&regions, id);
+	if (r && (!ctrmap_region_live(r) || !refcount_inc_not_zero(&r->ref)))
+		r = NULL;
+	rcu_read_unlock();
+	return r;
+}
+EXPORT_SYMBOL_GPL(ctrmap_region_get);
+
+/**
+ * ctrmap_region_put - drop a reference taken by ctrmap_region_get()
+ * @r: the region
+ *
+ * Safe in any context: by the time the last reference goes, teardown has
+ * already released the memory, and the rest is freed after a grace period.
+ */
+void ctrmap_region_put(struct ctrmap_region *r)
+{
+	if (r && refcount_dec_and_test(&r->ref))
+		kfree_rcu(r, rcu);
+}
+EXPORT_SYMBOL_GPL(ctrmap_region_put);
+
+u32 ctrmap_region_ncounters(const struct ctrmap_region *r)
+{
+	return r->ncounters;
+}
+EXPORT_SYMBOL_GPL(ctrmap_region_ncounters);
+
+/*
+ * May the sender of @skb act on @task's memory? Its own, or with
+ * CAP_SYS_PTRACE in the target's user namespace (ptrace's privileged path:
+ * ptrace_may_access() is not exported). netlink_ns_capable() checks both
+ * the socket's opener and the sender.
+ */
+static bool ctrmap_may_act_on(struct task_struct *task, struct sk_buff *skb)
+{
+	bool ok;
+
+	if (same_thread_group(task, current))
+		return true;
+	rcu_read_lock();
+	ok = netlink_ns_capable(skb, __task_cred(task)->user_ns,
+				CAP_SYS_PTRACE);
+	rcu_read_unlock();
+	return ok;
+}
+
+bool ctrmap_region_may_access(struct ctrmap_region *r, struct sk_buff *skb)
+{
+	struct task_struct *task;
+	bool ok;
+
+	if (r->tgid == task_tgid(current))
+		return true;
+	task = get_pid_task(r->tgid, PIDTYPE_TGID);
+	if (!task)	/* gone: only the all-powerful may still look */
+		return netlink_capable(skb, CAP_SYS_PTRACE);
+	ok = ctrmap_may_act_on(task, skb);
+	put_task_struct(task);
+	return ok;
+}
+
+/* A task by its number in the caller's PID namespace, with a reference. */
+struct task_struct *ctrmap_task_by_vpid(pid_t nr)
+{
+	struct pid *pid = find_get_pid(nr);
+	struct task_struct *task = pid ? get_pid_task(pid, PIDTYPE_PID) : NULL;
+
+	put_pid(pid);
+	return task;
+}
+
+/*
+ * Resolve ATTACH's PID in the caller's PID namespace to a task with user
+ * memory the caller may act on, and take a reference on that memory.
+ */
+static struct task_struct *ctrmap_target(const struct ctrmap_attach_args *a,
+					 struct sk_buff *skb,
+					 struct netlink_ext_ack *extack,
+					 struct mm_struct **mmp)
+{
+	struct task_struct *task;
+	int err;
+
+	task = ctrmap_task_by_vpid(nla_get_u32(a->pid));
+	if (!task) {
+		NL_SET_ERR_MSG_ATTR(extack, a->pid, "no such process");
+		return ERR_PTR(-ESRCH);
+	}
+	if (task->flags & PF_KTHREAD) {
+		NL_SET_ERR_MSG_ATTR(extack, a->pid,
+				    "a kernel thread has no user memory");
+		err = -EINVAL;
+		goto err_task;
+	}
+	if (!ctrmap_may_act_on(task, skb)) {
+		NL_SET_ERR_MSG_ATTR(extack, a->pid,
+				    "attaching another process needs CAP_SYS_PTRACE over it");
+		err = -EPERM;
+		goto err_task;
+	}
+	*mmp = get_task_mm(task);
+	if (!*mmp) {
+		NL_SET_ERR_MSG_ATTR(extack, a->pid,
+				    "the process is exiting or a zombie");
+		err = -ESRCH;
+		goto err_task;
+	}
+	return task;
+
+err_task:
+	put_task_struct(task);
+	return ERR_PTR(err);
+}
+
+/*
+ * Only memory that can be pinned long-term for writing, whose pages the
+ * process keeps: anonymous, shmem (memfd, tmpfs, shared anonymous, SysV)
+ * and hugetlb. Long-term pins on page cache of regular files are not
+ * allowed (writeback would race the pin). Called with the mmap lock held.
+ */
+static int ctrmap_check_vmas(struct mm_struct *mm, unsigned long start,
+			     unsigned long end, const struct nlattr *attr,
+			     struct netlink_ext_ack *extack)
+{
+	struct vm_area_struct *vma;
+	unsigned long cur = start;
+
+	while (cur < end) {
+		vma = find_vma(mm, cur);
+		if (!vma || vma->vm_start > cur) {
+			if (cur == start)
+				NL_SET_ERR_MSG_ATTR(extack, attr,
+						    "the range is not mapped");
+			else
+				NL_SET_ERR_MSG_ATTR(extack, attr,
+						    "the range has a hole");
+			return -EFAULT;
+		}
+		if (vma->vm_flags & (VM_IO | VM_PFNMAP)) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "the range maps I/O memory (VM_IO or VM_PFNMAP)");
+			return -EOPNOTSUPP;
+		}
+		if (!(vma->vm_flags & VM_WRITE)) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "the range is not writable (read-only or PROT_NONE)");
+			return -EACCES;
+		}
+		if (vma->vm_file && !is_vm_hugetlb_page(vma) &&
+		    file_inode(vma->vm_file)->i_sb->s_magic != TMPFS_MAGIC) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "the range maps a regular file: only anonymous, shmem/memfd and hugetlb memory can be pinned long-term");
+			return -EOPNOTSUPP;
+		}
+		cur = vma->vm_end;
+	}
+	return 0;
+}
+
+/* The io_uring / RDMA model: pinned pages count against RLIMIT_MEMLOCK. */
+static int ctrmap_charge(struct mm_struct *mm, struct task_struct *task,
+			 unsigned int npages, struct sk_buff *skb)
+{
+	unsigned long limit = task_rlimit(task, RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+	s64 pinned = atomic64_add_return(npages, &mm->pinned_vm);
+
+	if (pinned > limit && !netlink_capable(skb, CAP_IPC_LOCK)) {
+		atomic64_sub(npages, &mm->pinned_vm);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int ctrmap_pin(struct ctrmap_region *r, const struct nlattr *attr,
+		      struct netlink_ext_ack *extack)
+{
+	unsigned long end = r->start + ((unsigned long)r->npages << PAGE_SHIFT);
+	long pinned;
+	int err;
+
+	r->pages = kvcalloc(r->npages, sizeof(*r->pages), GFP_KERNEL);
+	if (!r->pages)
+		return -ENOMEM;
+
+	/* Pages never touched yet have no PTE: FOLL_WRITE faults them in. */
+	mmap_read_lock(r->mm);
+	err = ctrmap_check_vmas(r->mm, r->start, end, attr, extack);
+	pinned = err ? 0 : ctrmap_pin_user_pages_remote(r->mm, r->start,
+							r->npages,
+							FOLL_WRITE | FOLL_LONGTERM,
+							r->pages);
+	mmap_read_unlock(r->mm);
+	if (err)
+		goto err_pages;
+	if (pinned != r->npages) {
+		if (pinned > 0)
+			unpin_user_pages(r->pages, pinned);
+		err = pinned < 0 ? pinned : -EFAULT;
+		NL_SET_ERR_MSG_ATTR(extack, attr, "pinning the range failed");
+		goto err_pages;
+	}
+	return 0;
+
+err_pages:
+	kvfree(r->pages);
+	r->pages = NULL;
+	return err;
+}
+
+static void ctrmap_write_header(struct ctrmap_region *r,
+				struct ctrmap_header *hdr)
+{
+	/* A reader trusts the header once it sees the magic: write it last. */
+	WRITE_ONCE(hdr->magic, 0);
+	smp_wmb();
+	memset(r->counters, 0, r->ncounters * sizeof(u64));
+	hdr->abi = CTRMAP_ABI_VERSION;
+	hdr->hdr_size = CTRMAP_HDR_SIZE;
+	hdr->ncounters = r->ncounters;
+	hdr->state = CTRMAP_STATE_ATTACHED;
+	hdr->reason = CTRMAP_REASON_NONE;
+	hdr->seq = 0;
+	hdr->region_id = r->id;
+	hdr->attach_ns = ktime_get_ns();
+	memset(hdr->reserved, 0, sizeof(hdr->reserved));
+	smp_wmb();
+	WRITE_ONCE(hdr->magic, CTRMAP_MAGIC);
+}
+
+/* Reserve an id and a place under the module-wide and per-process limits. */
+static int ctrmap_register(struct ctrmap_region *r,
+			   const struct ctrmap_attach_args *a,
+			   struct netlink_ext_ack *extack)
+{
+	struct ctrmap_region *other;
+	unsigned long id;
+	unsigned int mine = 0;
+	int err;
+
+	mutex_lock(&regions_lock);
+	if (regions_n >= CONFIG_CTRMAP_MAX_REGIONS) {
+		NL_SET_ERR_MSG(extack,
+			       "the module's limit of regions is reached (CONFIG_CTRMAP_MAX_REGIONS)");
+		err = -ENOSPC;
+		goto out;
+	}
+	xa_for_each(&regions, id, other)
+		mine += other->tgid == r->tgid;
+	if (mine >= CONFIG_CTRMAP_MAX_REGIONS_PER_PROCESS) {
+		NL_SET_ERR_MSG_ATTR(extack, a->pid,
+				    "the process has as many regions as allowed (CONFIG_CTRMAP_MAX_REGIONS_PER_PROCESS)");
+		err = -EMFILE;
+		goto out;
+	}
+	err = xa_alloc_cyclic(&regions, &r->id, r, xa_limit_31b,
+			      &regions_next_id, GFP_KERNEL);
+	if (err >= 0) {
+		regions_n++;
+		err = 0;
+	}
+out:
+	mutex_unlock(&regions_lock);
+	return err;
+}
+
+static void ctrmap_unregister(struct ctrmap_region *r)
+{
+	mutex_lock(&regions_lock);
+	xa_erase(&regions, r->id);
+	regions_n--;
+	mutex_unlock(&regions_lock);
+}
+
+static void ctrmap_teardown_work(struct work_struct *work);
+
+/**
+ * ctrmap_region_attach - pin a process's range and serve counters in it
+ * @a: ATTACH's attributes, validated by the policy
+ * @skb: the request, for capability checks
+ * @extack: where to say what was wrong
+ *
+ * Any failure unwinds completely. Returns the live region with a reference
+ * for the caller, or an ERR_PTR.
+ */
+struct ctrmap_region *ctrmap_region_attach(const struct ctrmap_attach_args *a,
+					   struct sk_buff *skb,
+					   struct netlink_ext_ack *extack)
+{
+	u64 addr = nla_get_u64(a->addr), len = nla_get_u64(a->len);
+	struct ctrmap_header *hdr;
+	struct task_struct *task;
+	struct ctrmap_region *r;
+	struct mm_struct *mm;
+	u64 end, npages;
+	int err;
+
+	if (check_add_overflow(addr, len, &end) || end > TASK_SIZE_MAX) {
+		NL_SET_ERR_MSG_ATTR(extack, a->len,
+				    "the range wraps around or leaves user space");
+		return ERR_PTR(-EINVAL);
+	}
+	npages = (PAGE_ALIGN(end) - (addr & PAGE_MASK)) >> PAGE_SHIFT;
+	if (npages > CONFIG_CTRMAP_MAX_REGION_PAGES) {
+		NL_SET_ERR_MSG_ATTR(extack, a->len,
+				    "the range spans more pages than allowed (CONFIG_CTRMAP_MAX_REGION_PAGES)");
+		return ERR_PTR(-E2BIG);
+	}
+
+	task = ctrmap_target(a, skb, extack, &mm);
+	if (IS_ERR(task))
+		return ERR_CAST(task);
+
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r) {
+		err = -ENOMEM;
+		goto err_task;
+	}
+	refcount_set(&r->ref, 2);	/* the registry's and the caller's */
+	raw_spin_lock_init(&r->seq_lock);
+	atomic_set(&r->state, CTRMAP_REGION_BUILDING);
+	INIT_WORK(&r->teardown_work, ctrmap_teardown_work);
+	ctrmap_notifier_init(r);
+	r->tgid = get_pid(task_tgid(task));
+	r->attach_pid = nla_get_u32(a->pid);
+	get_task_comm(r->comm, task);
+	r->addr = addr;
+	r->len = len;
+	r->start = addr & PAGE_MASK;
+	r->npages = npages;
+	r->ncounters = (len - CTRMAP_HDR_SIZE) / sizeof(u64);
+	r->mm = mm;
+	mmgrab(mm);
+
+	err = ctrmap_register(r, a, extack);
+	if (err)
+		goto err_region;
+
+	err = ctrmap_charge(mm, task, r->npages, skb);
+	if (err) {
+		NL_SET_ERR_MSG_ATTR(extack, a->len,
+				    "pinning the range would exceed the process's RLIMIT_MEMLOCK");
+		goto err_unregister;
+	}
+
+	/*
+	 * Watch the range before pinning it: a change that races the attach
+	 * is then either seen by the notifier or found by the recheck that
+	 * follows publication.
+	 */
+	err = ctrmap_notifier_insert(r);
+	if (err)
+		goto err_uncharge;
+
+	err = ctrmap_pin(r, a->addr, extack);
+	if (err)
+		goto err_notifier;
+
+	r->vaddr = vmap(r->pages, r->npages, VM_MAP, PAGE_KERNEL);
+	if (!r->vaddr) {
+		err = -ENOMEM;
+		goto err_unpin;
+	}
+	hdr = r->vaddr + offset_in_page(addr);
+	r->counters = (u64 *)((char *)hdr + CTRMAP_HDR_SIZE);
+	ctrmap_write_header(r, hdr);
+
+	atomic64_add(r->npages, &counts.pinned_pages);
+	atomic64_inc(&counts.attaches);
+	atomic_inc(&counts.regions);
+	rcu_assign_pointer(r->hdr, hdr);
+	atomic_set(&r->state, CTRMAP_REGION_LIVE);
+	ctrmap_notifier_recheck(r);
+
+	/* Publish before letting go of mm_users: exit cannot beat us to it. */
+	mmput(mm);
+	put_task_struct(task);
+	return r;
+
+err_unpin:
+	unpin_user_pages(r->pages, r->npages);
+	kvfree(r->pages);
+err_notifier:
+	ctrmap_notifier_remove(r);
+err_uncharge:
+	atomic64_sub(r->npages, &mm->pinned_vm);
+err_unregister:
+	ctrmap_unregister(r);
+err_region:
+	mmdrop(mm);
+	put_pid(r->tgid);
+	kfree(r);
+err_task:
+	mmput(mm);
+	put_task_struct(task);
+	return ERR_PTR(err);
+}
+
+/**
+ * ctrmap_region_kill - start tearing a live region down
+ * @r: the region
+ * @reason: why, as DETACHED and the header will say
+ *
+ * Safe in any context; the first caller decides the reason. The work
+ * itself is deferred, since vunmap and unpinning may sleep.
+ */
+void ctrmap_region_kill(struct ctrmap_region *r, enum ctrmap_reason reason)
+{
+	if (atomic_cmpxchg(&r->state, CTRMAP_REGION_LIVE,
+			   CTRMAP_REGION_DYING) != CTRMAP_REGION_LIVE)
+		return;
+	r->reason = reason;
+	queue_work(ctrmap_wq, &r->teardown_work);
+}
+
+/* DETACH: tear down now and return once the pins are released. */
+void ctrmap_region_detach(struct ctrmap_region *r)
+{
+	ctrmap_region_kill(r, CTRMAP_REASON_REQUEST);
+	flush_work(&r->teardown_work);
+}
+
+static void ctrmap_teardown_work(struct work_struct *work)
+{
+	struct ctrmap_region *r = container_of(work, struct ctrmap_region,
+					       teardown_work);
+	struct ctrmap_header *hdr = rcu_dereference_protected(r->hdr, true);
+
+	/* No new writer finds the region, then every running one is done. */
+	ctrmap_unregister(r);
+	RCU_INIT_POINTER(r->hdr, NULL);
+	synchronize_rcu();
+	ctrmap_notifier_remove(r);
+
+	/* A process that still maps the range learns why it stopped. */
+	WRITE_ONCE(hdr->reason, r->reason);
+	smp_wmb();
+	WRITE_ONCE(hdr->state, CTRMAP_STATE_DETACHED);
+
+	vunmap(r->vaddr);
+	unpin_user_pages_dirty_lock(r->pages, r->npages, true);
+	kvfree(r->pages);
+	atomic64_sub(r->npages, &r->mm->pinned_vm);
+	mmdrop(r->mm);
+
+	atomic64_sub(r->npages, &counts.pinned_pages);
+	atomic64_inc(&counts.detaches[r->reason]);
+	atomic_dec(&counts.regions);
+	ctrmap_genl_notify_detached(r);
+	put_pid(r->tgid);
+	ctrmap_region_put(r);
+}
+
+/*
+ * The next live region at or after *@id that the sender of @skb may see,
+ * optionally only those of one thread group. Call with the regions lock
+ * held; the region stays valid until it is dropped.
+ */
+struct ctrmap_region *ctrmap_region_next(unsigned long *id,
+					 struct sk_buff *skb,
+					 struct pid *filter)
+{
+	struct ctrmap_region *r;
+
+	lockdep_assert_held(&regions_lock);
+	xa_for_each_start(&regions, *id, r, *id) {
+		if (!ctrmap_region_live(r) || (filter && r->tgid != filter))
+			continue;
+		if (ctrmap_region_may_access(r, skb))
+			return r;
+	}
+	return NULL;
+}
+
+int ctrmap_regions_init(void)
+{
+	ctrmap_wq = alloc_workqueue("ctrmap", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
+	return ctrmap_wq ? 0 : -ENOMEM;
+}
+
+/* Module unload: no request is running any more (the family is gone). */
+void ctrmap_regions_uninit(void)
+{
+	struct ctrmap_region *r;
+	unsigned long id;
+
+	mutex_lock(&regions_lock);
+	xa_for_each(&regions, id, r)
+		ctrmap_region_kill(r, CTRMAP_REASON_UNLOAD);
+	mutex_unlock(&regions_lock);
+	/* Teardown may queue nothing new: draining runs it all to the end. */
+	destroy_workqueue(ctrmap_wq);
+	WARN_ON(!xa_empty(&regions));
 }

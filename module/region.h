@@ -2,8 +2,62 @@
 #ifndef _CTRMAP_REGION_H
 #define _CTRMAP_REGION_H
 
+#include <linux/mmu_notifier.h>
+#include <linux/netlink.h>
+#include <linux/pid.h>
+#include <linux/rcupdate.h>
+#include <linux/refcount.h>
+#include <linux/sched.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
+#include <linux/ctrmap.h>
 #include <uapi/linux/ctrmap.h>
+
+/*
+ * One attached range of one process. Life cycle:
+ *
+ *   building -> live -> dying -> (teardown work) -> freed after the last put
+ *
+ * @hdr is the RCU-published kernel address of the header (NULL once dying):
+ * every writer dereferences it inside an RCU read section, so teardown
+ * unpublishes it, waits for a grace period, and only then unmaps and unpins.
+ * The registry holds one reference; ctrmap_region_get() callers hold others.
+ */
+struct ctrmap_region {
+	u32 id;
+	refcount_t ref;
+	struct rcu_head rcu;
+
+	struct ctrmap_header __rcu *hdr;
+	u64 *counters;			/* hdr + hdr_size, same mapping */
+	u32 ncounters;
+	raw_spinlock_t seq_lock;	/* one writer of hdr->seq at a time */
+
+	/* What the target process handed in, and what it maps to. */
+	struct pid *tgid;		/* the target thread group */
+	pid_t attach_pid;		/* its number, as the attacher named it */
+	char comm[TASK_COMM_LEN];
+	unsigned long addr, len;
+	unsigned long start;		/* addr rounded down to a page */
+	unsigned int npages;
+	struct page **pages;
+	void *vaddr;			/* vmap of @pages */
+	struct mm_struct *mm;		/* mmgrab()ed: the struct, not the space */
+	struct mmu_interval_notifier notifier;
+
+	/* enum ctrmap_region_state; only BUILDING -> LIVE -> DYING. */
+	atomic_t state;
+	u8 reason;			/* enum ctrmap_reason */
+	struct work_struct teardown_work;
+	struct work_struct recheck_work;
+};
+
+enum ctrmap_region_state {
+	CTRMAP_REGION_BUILDING,
+	CTRMAP_REGION_LIVE,
+	CTRMAP_REGION_DYING,
+};
 
 /* Module-wide figures, as STATS reports them. */
 struct ctrmap_counts {
@@ -14,6 +68,27 @@ struct ctrmap_counts {
 	u64 detaches[CTRMAP_REASON_MAX + 1];
 };
 
+/* ATTACH's attributes, so that errors can name the one at fault. */
+struct ctrmap_attach_args {
+	const struct nlattr *pid, *addr, *len;
+};
+
+struct ctrmap_region *ctrmap_region_attach(const struct ctrmap_attach_args *a,
+					   struct sk_buff *skb,
+					   struct netlink_ext_ack *extack);
+bool ctrmap_region_may_access(struct ctrmap_region *r, struct sk_buff *skb);
+void ctrmap_region_detach(struct ctrmap_region *r);
+void ctrmap_region_kill(struct ctrmap_region *r, enum ctrmap_reason reason);
+struct ctrmap_region *ctrmap_region_next(unsigned long *id,
+					 struct sk_buff *skb,
+					 struct pid *filter);
+
+struct task_struct *ctrmap_task_by_vpid(pid_t nr);
+void ctrmap_regions_lock(void);
+void ctrmap_regions_unlock(void);
 void ctrmap_region_counts(struct ctrmap_counts *c);
+
+int ctrmap_regions_init(void);
+void ctrmap_regions_uninit(void);
 
 #endif /* _CTRMAP_REGION_H */

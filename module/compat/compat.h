@@ -28,4 +28,28 @@
 })
 #endif
 
+/* Dumps see their parsed attributes through a genl_info from 6.6 on. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)
+#define ctrmap_dump_attrs(cb) (genl_dumpit_info(cb)->attrs)
+#else
+#define ctrmap_dump_attrs(cb) (genl_info_dump(cb)->attrs)
+#endif
+
+/* GUP lost its vmas argument in 6.5. */
+#include <linux/mm.h>
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 5, 0)
+#define ctrmap_pin_user_pages_remote(mm, start, n, flags, pages) \
+	pin_user_pages_remote(mm, start, n, flags, pages, NULL, NULL)
+#define ctrmap_get_user_pages_remote(mm, start, n, flags, pages) \
+	get_user_pages_remote(mm, start, n, flags, pages, NULL, NULL)
+#else
+#define ctrmap_pin_user_pages_remote(mm, start, n, flags, pages) \
+	pin_user_pages_remote(mm, start, n, flags, pages, NULL)
+#define ctrmap_get_user_pages_remote(mm, start, n, flags, pages) \
+	get_user_pages_remote(mm, start, n, flags, pages, NULL)
+#endif
+
+/* page_maybe_dma_pinned() is gone by 6.12; folios have it from 6.1 on. */
+#define ctrmap_page_pinned(page) folio_maybe_dma_pinned(page_folio(page))
+
 #endif /* _CTRMAP_COMPAT_H */

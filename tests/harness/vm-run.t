@@ -15,7 +15,7 @@ ok() {
 		fails=$((fails + 1))
 	fi
 }
-qemus() { pgrep -c -f '^qemu-system-x86_64 .*ctrmap.share=' || true; }
+qemus() { pgrep -c -f '^qemu-system-x86_64 .*vmrun.share=' || true; }
 
 echo "1..6"
 before=$(qemus)

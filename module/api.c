@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The in-kernel writers, exported to other drivers (include/linux/ctrmap.h):
+ * safe from any context, hard IRQ included. A writer reaches the counters
+ * only through the RCU-published header, so teardown, which unpublishes it
+ * and waits for a grace period before unmapping, never races a write.
+ */
+#include <linux/atomic.h>
+#include <linux/ctrmap.h>
+#include <linux/export.h>
+#include <linux/rcupdate.h>
+
+#include "region.h"
+
+static void ctrmap_counter_add(struct ctrmap_region *r, u32 index, u64 delta)
+{
+	/*
+	 * One locked add: several writers may share a counter, and a reader
+	 * sees either the old or the new value in one aligned load.
+	 */
+	atomic64_add(delta, (atomic64_t *)&r->counters[index]);
+}
+
+/**
+ * ctrmap_add - add to one counter
+ * @r: a region from ctrmap_region_get()
+ * @index: the counter
+ * @delta: what to add (wraps modulo 2^64)
+ *
+ * Returns 0, -ERANGE for an index past the region's counters, or -ENODEV
+ * once the region is detached.
+ */
+int ctrmap_add(struct ctrmap_region *r, u32 index, u64 delta)
+{
+	int ret = -ENODEV;
+
+	if (index >= r->ncounters)
+		return -ERANGE;
+	rcu_read_lock();
+	if (rcu_dereference(r->hdr)) {
+		ctrmap_counter_add(r, index, delta);
+		ret = 0;
+	}
+	rcu_read_unlock();
+	return ret;
+}
+EXPORT_SYMBOL_GPL(ctrmap_add);
+
+/**
+ * ctrmap_group_begin - start an update of several counters as one
+ * @r: a region from ctrmap_region_get()
+ * @g: the group, on the caller's stack
+ *
+ * Until ctrmap_group_end(), the header's seq is odd: readers retry. One
+ * group writer at a time per region, interrupts off (a raw spinlock, so
+ * PREEMPT_RT does not make it sleep): keep the group short.
+ *
+ * Returns 0, or -ENODEV once the region is detached (then do not call
+ * ctrmap_group_add() or ctrmap_group_end()).
+ */
+int ctrmap_group_begin(struct ctrmap_region *r, struct ctrmap_group *g)
+{
+	rcu_read_lock();
+	g->hdr = rcu_dereference(r->hdr);
+	if (!g->hdr) {
+		rcu_read_unlock();
+		return -ENODEV;
+	}
+	g->region = r;
+	raw_spin_lock_irqsave(&r->seq_lock, g->flags);
+	WRITE_ONCE(g->hdr->seq, g->hdr->seq + 1);
+	smp_wmb();	/* seq odd before any counter moves */
+	return 0;
+}
+EXPORT_SYMBOL_GPL(ctrmap_group_begin);
+
+/**
+ * ctrmap_group_add - add to one counter of a group update
+ * @g: the group ctrmap_group_begin() started
+ * @index: the counter; indexes past the region's counters are ignored
+ * @delta: what to add
+ */
+void ctrmap_group_add(struct ctrmap_group *g, u32 index, u64 delta)
+{
+	if (index < g->region->ncounters)
+		ctrmap_counter_add(g->region, index, delta);
+}
+EXPORT_SYMBOL_GPL(ctrmap_group_add);
+
+/**
+ * ctrmap_group_end - publish a group update
+ * @g: the group ctrmap_group_begin() started
+ */
+void ctrmap_group_end(struct ctrmap_group *g)
+{
+	smp_wmb();	/* every counter moved before seq is even again */
+	WRITE_ONCE(g->hdr->seq, g->hdr->seq + 1);
+	raw_spin_unlock_irqrestore(&g->region->seq_lock, g->flags);
+	rcu_read_unlock();
+}
+EXPORT_SYMBOL_GPL(ctrmap_group_end);

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Watching the range: an mmu interval notifier over the pinned pages tells
+ * us when the process's mapping of them changes.
+ *
+ * - RELEASE: the address space is being torn down (exit, or exec replacing
+ *   it): detach with reason "exit". The UNMAP that follows finds the region
+ *   dying already.
+ * - UNMAP: munmap, mremap, MAP_FIXED over the range: detach, "unmapped".
+ * - PROTECTION_VMA/_PAGE, SOFT_DIRTY: mprotect, NUMA hinting, fork's
+ *   write-protection of the parent; the pages stay mapped. Ignored.
+ * - anything else (CLEAR: MADV_DONTNEED, but also KSM, THP and reclaim
+ *   attempts, which fail on pinned pages): ask the page tables in a worker
+ *   whether the range still maps the pinned pages, and detach if not.
+ */
+#include <linux/mm.h>
+#include <linux/mmu_notifier.h>
+#include <linux/sched/mm.h>
+
+#include "notifier.h"
+#include "region.h"
+
+/* Batch of pages looked up at once by the recheck; bounds its stack use. */
+#define CTRMAP_RECHECK_BATCH 16
+
+static bool ctrmap_invalidate(struct mmu_interval_notifier *mni,
+			      const struct mmu_notifier_range *range,
+			      unsigned long cur_seq)
+{
+	struct ctrmap_region *r = container_of(mni, struct ctrmap_region,
+					       notifier);
+
+	mmu_interval_set_seq(mni, cur_seq);
+	switch (range->event) {
+	case MMU_NOTIFY_RELEASE:
+		ctrmap_region_kill(r, CTRMAP_REASON_EXIT);
+		break;
+	case MMU_NOTIFY_UNMAP:
+		ctrmap_region_kill(r, CTRMAP_REASON_UNMAPPED);
+		break;
+	case MMU_NOTIFY_PROTECTION_VMA:
+	case MMU_NOTIFY_PROTECTION_PAGE:
+	case MMU_NOTIFY_SOFT_DIRTY:
+		break;
+	default:
+		ctrmap_notifier_recheck(r);
+		break;
+	}
+	/* Nothing here sleeps: no need to refuse a non-blockable range. */
+	return true;
+}
+
+static const struct mmu_interval_notifier_ops ctrmap_notifier_ops = {
+	.invalidate = ctrmap_invalidate,
+};
+
+/* Does the range still map the pages we pinned, at the same addresses? */
+static bool ctrmap_still_mapped(struct ctrmap_region *r)
+{
+	struct page *now[CTRMAP_RECHECK_BATCH];
+	unsigned int i, n, done = 0;
+	bool same = true;
+	long got;
+
+	mmap_read_lock(r->mm);
+	while (same && done < r->npages) {
+		n = min_t(unsigned int, r->npages - done, CTRMAP_RECHECK_BATCH);
+		/*
+		 * A read lookup, faulting if need be: shmem pages come back
+		 * the same after MADV_DONTNEED, private anonymous ones come
+		 * back as the zero page. FOLL_FORCE reads PROT_NONE ranges.
+		 */
+		got = ctrmap_get_user_pages_remote(r->mm, r->start +
+						   ((unsigned long)done << PAGE_SHIFT),
+						   n, FOLL_FORCE, now);
+		if (got != n)
+			same = false;
+		for (i = 0; i < (got > 0 ? got : 0); i++) {
+			if (now[i] != r->pages[done + i])
+				same = false;
+			put_page(now[i]);
+		}
+		done += n;
+	}
+	mmap_read_unlock(r->mm);
+	return same;
+}
+
+static void ctrmap_recheck_work(struct work_struct *work)
+{
+	struct ctrmap_region *r = container_of(work, struct ctrmap_region,
+					       recheck_work);
+	bool same;
+
+	if (atomic_read(&r->state) != CTRMAP_REGION_LIVE)
+		return;
+	/* No users left: the space is going, and RELEASE says so. */
+	if (!mmget_not_zero(r->mm))
+		return;
+	same = ctrmap_still_mapped(r);
+	mmput(r->mm);
+	if (!same)
+		ctrmap_region_kill(r, CTRMAP_REASON_UNMAPPED);
+}
+
+void ctrmap_notifier_init(struct ctrmap_region *r)
+{
+	INIT_WORK(&r->recheck_work, ctrmap_recheck_work);
+}
+
+int ctrmap_notifier_insert(struct ctrmap_region *r)
+{
+	return mmu_interval_notifier_insert(&r->notifier, r->mm, r->start,
+					    (unsigned long)r->npages << PAGE_SHIFT,
+					    &ctrmap_notifier_ops);
+}
+
+void ctrmap_notifier_recheck(struct ctrmap_region *r)
+{
+	schedule_work(&r->recheck_work);
+}
+
+/* Process context only, never from the notifier's own callback. */
+void ctrmap_notifier_remove(struct ctrmap_region *r)
+{
+	mmu_interval_notifier_remove(&r->notifier);
+	cancel_work_sync(&r->recheck_work);
+}
