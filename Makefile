@@ -48,7 +48,8 @@ $(KCONFIG_CONFIG):
 # building the module needs no kconfig-frontends.
 $(CONFIG_H): $(KCONFIG_CONFIG) $(KCONFIG) VERSION
 	kconfig-conf --olddefconfig $(KCONFIG) >/dev/null
-	{ echo '/* Generated from module/.config by make; do not edit. */'; \
+	{ echo '/* SPDX-License-Identifier: GPL-2.0 */'; \
+	  echo '/* Generated from module/.config by make; do not edit. */'; \
 	  echo '#define CTRMAP_VERSION "$(VERSION)"'; \
 	  sed -n -e 's/^\(CONFIG_[A-Z0-9_]*\)=y$$/#define \1 1/p' \
 	      -e 's/^\(CONFIG_[A-Z0-9_]*\)=\(.*\)$$/#define \1 \2/p' \

@@ -116,7 +116,6 @@ nospace:
 	return -EMSGSIZE;
 }
 
-
 /*
  * The region an id names, if the sender may act on it; regions of others
  * are reported missing rather than forbidden, so ids reveal nothing.
@@ -413,8 +412,6 @@ static const struct nla_policy ctrmap_add_policy[] = {
 	[CTRMAP_A_DELTA] = { .type = NLA_U64 },
 };
 
-#define CTRMAP_OP_POLICY(p) .policy = (p), .maxattr = ARRAY_SIZE(p) - 1
-
 /*
  * Every operation has its own policy; an operation without one (STATS)
  * takes no attributes at all: with resv_start_op at 0 the core rejects any
@@ -425,23 +422,27 @@ static const struct genl_ops ctrmap_genl_ops[] = {
 	{
 		.cmd = CTRMAP_CMD_ATTACH,
 		.doit = ctrmap_nl_attach,
-		CTRMAP_OP_POLICY(ctrmap_attach_policy),
+		.policy = ctrmap_attach_policy,
+		.maxattr = ARRAY_SIZE(ctrmap_attach_policy) - 1,
 	},
 	{
 		.cmd = CTRMAP_CMD_DETACH,
 		.doit = ctrmap_nl_detach,
-		CTRMAP_OP_POLICY(ctrmap_region_policy),
+		.policy = ctrmap_region_policy,
+		.maxattr = ARRAY_SIZE(ctrmap_region_policy) - 1,
 	},
 	{
 		.cmd = CTRMAP_CMD_GET,
 		.doit = ctrmap_nl_get,
 		.dumpit = ctrmap_nl_get_dump,
-		CTRMAP_OP_POLICY(ctrmap_get_policy),
+		.policy = ctrmap_get_policy,
+		.maxattr = ARRAY_SIZE(ctrmap_get_policy) - 1,
 	},
 	{
 		.cmd = CTRMAP_CMD_ADD,
 		.doit = ctrmap_nl_add,
-		CTRMAP_OP_POLICY(ctrmap_add_policy),
+		.policy = ctrmap_add_policy,
+		.maxattr = ARRAY_SIZE(ctrmap_add_policy) - 1,
 	},
 	{
 		.cmd = CTRMAP_CMD_STATS,

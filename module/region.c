@@ -296,7 +296,7 @@ static void ctrmap_write_header(struct ctrmap_region *r,
 {
 	/* A reader trusts the header once it sees the magic: write it last. */
 	WRITE_ONCE(hdr->magic, 0);
-	smp_wmb();
+	smp_wmb();	/* pairs with the reader's acquire load of magic */
 	memset(r->counters, 0, r->ncounters * sizeof(u64));
 	hdr->abi = CTRMAP_ABI_VERSION;
 	hdr->hdr_size = CTRMAP_HDR_SIZE;
@@ -307,7 +307,7 @@ static void ctrmap_write_header(struct ctrmap_region *r,
 	hdr->region_id = r->id;
 	hdr->attach_ns = ktime_get_ns();
 	memset(hdr->reserved, 0, sizeof(hdr->reserved));
-	smp_wmb();
+	smp_wmb();	/* the whole header before the magic that vouches for it */
 	WRITE_ONCE(hdr->magic, CTRMAP_MAGIC);
 }
 
@@ -517,7 +517,7 @@ static void ctrmap_teardown_work(struct work_struct *work)
 
 	/* A process that still maps the range learns why it stopped. */
 	WRITE_ONCE(hdr->reason, r->reason);
-	smp_wmb();
+	smp_wmb();	/* a reader that sees DETACHED sees the reason */
 	WRITE_ONCE(hdr->state, CTRMAP_STATE_DETACHED);
 
 	vunmap(r->vaddr);

@@ -142,6 +142,7 @@ enum ctrmap_reason {
 	CTRMAP_REASON_UNLOAD,	/* the module was unloaded */
 	__CTRMAP_REASON_MAX
 };
+
 #define CTRMAP_REASON_MAX (__CTRMAP_REASON_MAX - 1)
 
 struct ctrmap_header {
@@ -163,6 +164,7 @@ enum ctrmap_source_type {
 	CTRMAP_SOURCE_IRQ,	/* each handler invocation of one IRQ */
 	__CTRMAP_SOURCE_MAX
 };
+
 #define CTRMAP_SOURCE_MAX (__CTRMAP_SOURCE_MAX - 1)
 
 enum ctrmap_cmd {
@@ -177,6 +179,7 @@ enum ctrmap_cmd {
 	CTRMAP_CMD_DETACHED,
 	__CTRMAP_CMD_MAX
 };
+
 #define CTRMAP_CMD_MAX (__CTRMAP_CMD_MAX - 1)
 
 enum ctrmap_attr {
@@ -204,6 +207,7 @@ enum ctrmap_attr {
 	CTRMAP_A_LIMITS,
 	__CTRMAP_A_MAX
 };
+
 #define CTRMAP_A_MAX (__CTRMAP_A_MAX - 1)
 
 enum ctrmap_source_attr {
@@ -214,6 +218,7 @@ enum ctrmap_source_attr {
 	CTRMAP_SOURCE_A_IRQ,
 	__CTRMAP_SOURCE_A_MAX
 };
+
 #define CTRMAP_SOURCE_A_MAX (__CTRMAP_SOURCE_A_MAX - 1)
 
 enum ctrmap_binding_attr {
@@ -222,6 +227,7 @@ enum ctrmap_binding_attr {
 	CTRMAP_BINDING_A_SOURCE,
 	__CTRMAP_BINDING_A_MAX
 };
+
 #define CTRMAP_BINDING_A_MAX (__CTRMAP_BINDING_A_MAX - 1)
 
 enum ctrmap_page_attr {
@@ -231,6 +237,7 @@ enum ctrmap_page_attr {
 	CTRMAP_PAGE_A_PINNED,
 	__CTRMAP_PAGE_A_MAX
 };
+
 #define CTRMAP_PAGE_A_MAX (__CTRMAP_PAGE_A_MAX - 1)
 
 enum ctrmap_stats_attr {
@@ -243,6 +250,7 @@ enum ctrmap_stats_attr {
 	CTRMAP_STATS_A_DETACHES,
 	__CTRMAP_STATS_A_MAX
 };
+
 #define CTRMAP_STATS_A_MAX (__CTRMAP_STATS_A_MAX - 1)
 
 enum ctrmap_limit_attr {
@@ -255,6 +263,7 @@ enum ctrmap_limit_attr {
 	CTRMAP_LIMIT_A_SOURCES,
 	__CTRMAP_LIMIT_A_MAX
 };
+
 #define CTRMAP_LIMIT_A_MAX (__CTRMAP_LIMIT_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_CTRMAP_H */
