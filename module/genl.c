@@ -117,6 +117,29 @@ nospace:
 }
 
 /*
+ * A missing attribute: the core's report of its type, plus a message with
+ * its name, since GENL_REQ_ATTR_CHECK() alone sends no text.
+ */
+static bool ctrmap_nl_missing(struct genl_info *info, int attr)
+{
+	static const char * const msgs[] = {
+		[CTRMAP_A_REGION_ID] = "missing attribute: region id",
+		[CTRMAP_A_PID] = "missing attribute: pid",
+		[CTRMAP_A_ADDR] = "missing attribute: addr",
+		[CTRMAP_A_LEN] = "missing attribute: len",
+		[CTRMAP_A_INDEX] = "missing attribute: index",
+		[CTRMAP_A_DELTA] = "missing attribute: delta",
+		[CTRMAP_A_SOURCE] = "missing attribute: source",
+	};
+
+	if (!GENL_REQ_ATTR_CHECK(info, attr))
+		return false;
+	if (attr < ARRAY_SIZE(msgs) && msgs[attr])
+		info->extack->_msg = msgs[attr];
+	return true;
+}
+
+/*
  * The region an id names, if the sender may act on it; regions of others
  * are reported missing rather than forbidden, so ids reveal nothing.
  */
@@ -126,7 +149,7 @@ static struct ctrmap_region *ctrmap_nl_region(struct sk_buff *skb,
 	struct nlattr *attr = info->attrs[CTRMAP_A_REGION_ID];
 	struct ctrmap_region *r;
 
-	if (GENL_REQ_ATTR_CHECK(info, CTRMAP_A_REGION_ID))
+	if (ctrmap_nl_missing(info, CTRMAP_A_REGION_ID))
 		return ERR_PTR(-EINVAL);
 	r = ctrmap_region_get(nla_get_u32(attr));
 	if (r && !ctrmap_region_may_access(r, skb)) {
@@ -152,9 +175,9 @@ static int ctrmap_nl_attach(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, CTRMAP_A_PID) ||
-	    GENL_REQ_ATTR_CHECK(info, CTRMAP_A_ADDR) ||
-	    GENL_REQ_ATTR_CHECK(info, CTRMAP_A_LEN))
+	if (ctrmap_nl_missing(info, CTRMAP_A_PID) ||
+	    ctrmap_nl_missing(info, CTRMAP_A_ADDR) ||
+	    ctrmap_nl_missing(info, CTRMAP_A_LEN))
 		return -EINVAL;
 	if (!IS_ALIGNED(nla_get_u64(a.addr), sizeof(u64))) {
 		NL_SET_ERR_MSG_ATTR(info->extack, a.addr,
@@ -203,8 +226,8 @@ static int ctrmap_nl_add(struct sk_buff *skb, struct genl_info *info)
 	struct ctrmap_region *r;
 	int err;
 
-	if (GENL_REQ_ATTR_CHECK(info, CTRMAP_A_INDEX) ||
-	    GENL_REQ_ATTR_CHECK(info, CTRMAP_A_DELTA))
+	if (ctrmap_nl_missing(info, CTRMAP_A_INDEX) ||
+	    ctrmap_nl_missing(info, CTRMAP_A_DELTA))
 		return -EINVAL;
 	r = ctrmap_nl_region(skb, info);
 	if (IS_ERR(r))
