@@ -3,8 +3,9 @@
 #
 #   make                 user space (libctrmap, counterctl) + ctrmap_config.h
 #   make modules         ctrmap.ko for KVER into O_MOD
-#   make test-modules    that, the test modules, and ctrmap.ko built with a
-#                        changed config (tests prove options reach STATS)
+#   make test-modules    that, the test modules, the sample driver, and
+#                        ctrmap.ko built with a changed config (tests prove
+#                        options reach STATS)
 #   make defconfig       module/.config with every option at its default
 #   make menuconfig      edit module/.config (kconfig-mconf)
 #   make check           the whole test suite (host unit tests, then the VM)
@@ -78,6 +79,8 @@ test-modules: modules
 	mkdir -p $(O_MOD)/kmod
 	cp -a tests/kmod/. $(O_MOD)/kmod/
 	$(MAKE) -C $(KDIR) M=$(O_MOD)/kmod modules
+	$(MAKE) -C $(KDIR) M=$(O_MOD)/samples \
+		KBUILD_EXTRA_SYMBOLS=$(O_MOD)/Module.symvers modules
 
 check:
 	tests/check

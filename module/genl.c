@@ -13,6 +13,7 @@
 
 #include "genl.h"
 #include "region.h"
+#include "source.h"
 
 static struct genl_family ctrmap_genl_family;
 
@@ -245,6 +246,107 @@ static int ctrmap_nl_add(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+static const struct nla_policy ctrmap_source_policy[] = {
+	[CTRMAP_SOURCE_A_TYPE] = NLA_POLICY_RANGE(NLA_U8, CTRMAP_SOURCE_TIMER,
+						  CTRMAP_SOURCE_MAX),
+	[CTRMAP_SOURCE_A_PERIOD_NS] = NLA_POLICY_MIN(NLA_U64, 1),
+	[CTRMAP_SOURCE_A_IRQ] = { .type = NLA_U32 },
+};
+
+/* BIND's source nest, already validated against ctrmap_source_policy. */
+static int ctrmap_nl_source(struct nlattr *attr, struct ctrmap_source *src,
+			    struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[ARRAY_SIZE(ctrmap_source_policy)];
+	int err;
+
+	err = nla_parse_nested(tb, ARRAY_SIZE(tb) - 1, attr,
+			       ctrmap_source_policy, extack);
+	if (err)
+		return err;
+	if (!tb[CTRMAP_SOURCE_A_TYPE]) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "missing attribute: source type");
+		return -EINVAL;
+	}
+	src->type = nla_get_u8(tb[CTRMAP_SOURCE_A_TYPE]);
+	if (src->type == CTRMAP_SOURCE_TIMER) {
+		if (!tb[CTRMAP_SOURCE_A_PERIOD_NS]) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "missing attribute: a timer source needs period_ns");
+			return -EINVAL;
+		}
+		src->period_ns = nla_get_u64(tb[CTRMAP_SOURCE_A_PERIOD_NS]);
+	} else {
+		if (!tb[CTRMAP_SOURCE_A_IRQ]) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "missing attribute: an irq source needs irq");
+			return -EINVAL;
+		}
+		src->irq = nla_get_u32(tb[CTRMAP_SOURCE_A_IRQ]);
+	}
+	return 0;
+}
+
+/* BIND/UNBIND's counter index, which must name one of the region's. */
+static int ctrmap_nl_index(struct genl_info *info, struct ctrmap_region *r)
+{
+	struct nlattr *attr = info->attrs[CTRMAP_A_INDEX];
+
+	if (nla_get_u32(attr) >= r->ncounters) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "index past the region's last counter");
+		return -ERANGE;
+	}
+	return 0;
+}
+
+static int ctrmap_nl_bind(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[CTRMAP_A_SOURCE];
+	struct ctrmap_source src = {};
+	struct ctrmap_region *r;
+	int err;
+
+	if (ctrmap_nl_missing(info, CTRMAP_A_INDEX) ||
+	    ctrmap_nl_missing(info, CTRMAP_A_SOURCE))
+		return -EINVAL;
+	err = ctrmap_nl_source(attr, &src, info->extack);
+	if (err)
+		return err;
+	r = ctrmap_nl_region(skb, info);
+	if (IS_ERR(r))
+		return PTR_ERR(r);
+	err = ctrmap_nl_index(info, r);
+	if (!err)
+		err = ctrmap_bind(r, nla_get_u32(info->attrs[CTRMAP_A_INDEX]),
+				  &src, attr, skb, info->extack);
+	ctrmap_region_put(r);
+	return err;
+}
+
+static int ctrmap_nl_unbind(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ctrmap_region *r;
+	int err;
+
+	if (ctrmap_nl_missing(info, CTRMAP_A_INDEX))
+		return -EINVAL;
+	r = ctrmap_nl_region(skb, info);
+	if (IS_ERR(r))
+		return PTR_ERR(r);
+	err = ctrmap_nl_index(info, r);
+	if (!err) {
+		err = ctrmap_unbind(r, nla_get_u32(info->attrs[CTRMAP_A_INDEX]));
+		if (err)
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    info->attrs[CTRMAP_A_INDEX],
+					    "the counter is not bound");
+	}
+	ctrmap_region_put(r);
+	return err;
+}
+
 static int ctrmap_put_pages(struct sk_buff *skb, struct ctrmap_region *r)
 {
 	struct nlattr *pages, *page;
@@ -289,6 +391,7 @@ static int ctrmap_fill_region(struct sk_buff *skb, struct ctrmap_region *r,
 	    nla_put_u32(skb, CTRMAP_A_NPAGES, r->npages) ||
 	    nla_put_u32(skb, CTRMAP_A_NCOUNTERS, r->ncounters) ||
 	    nla_put_u8(skb, CTRMAP_A_STATE, CTRMAP_STATE_ATTACHED) ||
+	    ctrmap_put_bindings(skb, r) ||
 	    (verbose && ctrmap_put_pages(skb, r))) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
@@ -429,6 +532,17 @@ static const struct nla_policy ctrmap_get_policy[] = {
 	[CTRMAP_A_VERBOSE] = { .type = NLA_FLAG },
 };
 
+static const struct nla_policy ctrmap_bind_policy[] = {
+	[CTRMAP_A_REGION_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[CTRMAP_A_INDEX] = { .type = NLA_U32 },
+	[CTRMAP_A_SOURCE] = NLA_POLICY_NESTED(ctrmap_source_policy),
+};
+
+static const struct nla_policy ctrmap_unbind_policy[] = {
+	[CTRMAP_A_REGION_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[CTRMAP_A_INDEX] = { .type = NLA_U32 },
+};
+
 static const struct nla_policy ctrmap_add_policy[] = {
 	[CTRMAP_A_REGION_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[CTRMAP_A_INDEX] = { .type = NLA_U32 },
@@ -460,6 +574,18 @@ static const struct genl_ops ctrmap_genl_ops[] = {
 		.dumpit = ctrmap_nl_get_dump,
 		.policy = ctrmap_get_policy,
 		.maxattr = ARRAY_SIZE(ctrmap_get_policy) - 1,
+	},
+	{
+		.cmd = CTRMAP_CMD_BIND,
+		.doit = ctrmap_nl_bind,
+		.policy = ctrmap_bind_policy,
+		.maxattr = ARRAY_SIZE(ctrmap_bind_policy) - 1,
+	},
+	{
+		.cmd = CTRMAP_CMD_UNBIND,
+		.doit = ctrmap_nl_unbind,
+		.policy = ctrmap_unbind_policy,
+		.maxattr = ARRAY_SIZE(ctrmap_unbind_policy) - 1,
 	},
 	{
 		.cmd = CTRMAP_CMD_ADD,

@@ -23,6 +23,7 @@
 #include "genl.h"
 #include "notifier.h"
 #include "region.h"
+#include "source.h"
 
 /*
  * The registry. Entries are published and erased under regions_lock; IRQ
@@ -37,7 +38,6 @@ static struct workqueue_struct *ctrmap_wq;
 static struct {
 	atomic_t regions;
 	atomic64_t pinned_pages;
-	atomic_t bindings;
 	atomic64_t attaches;
 	atomic64_t detaches[CTRMAP_REASON_MAX + 1];
 } counts;
@@ -49,7 +49,7 @@ void ctrmap_region_counts(struct ctrmap_counts *c)
 	memset(c, 0, sizeof(*c));
 	c->regions = atomic_read(&counts.regions);
 	c->pinned_pages = atomic64_read(&counts.pinned_pages);
-	c->bindings = atomic_read(&counts.bindings);
+	c->bindings = ctrmap_bindings_count();
 	c->attaches = atomic64_read(&counts.attaches);
 	for (i = 0; i <= CTRMAP_REASON_MAX; i++)
 		c->detaches[i] = atomic64_read(&counts.detaches[i]);
@@ -401,6 +401,8 @@ struct ctrmap_region *ctrmap_region_attach(const struct ctrmap_attach_args *a,
 	}
 	refcount_set(&r->ref, 2);	/* the registry's and the caller's */
 	raw_spin_lock_init(&r->seq_lock);
+	mutex_init(&r->bind_lock);
+	INIT_LIST_HEAD(&r->bindings);
 	atomic_set(&r->state, CTRMAP_REGION_BUILDING);
 	INIT_WORK(&r->teardown_work, ctrmap_teardown_work);
 	ctrmap_notifier_init(r);
@@ -509,9 +511,13 @@ static void ctrmap_teardown_work(struct work_struct *work)
 					       teardown_work);
 	struct ctrmap_header *hdr = rcu_dereference_protected(r->hdr, true);
 
-	/* No new writer finds the region, then every running one is done. */
+	/*
+	 * No new writer finds the region, no source fires any more, and
+	 * after a grace period no writer that saw the header is running.
+	 */
 	ctrmap_unregister(r);
 	RCU_INIT_POINTER(r->hdr, NULL);
+	ctrmap_unbind_all(r);
 	synchronize_rcu();
 	ctrmap_notifier_remove(r);
 

@@ -2,7 +2,9 @@
 #ifndef _CTRMAP_REGION_H
 #define _CTRMAP_REGION_H
 
+#include <linux/list.h>
 #include <linux/mmu_notifier.h>
+#include <linux/mutex.h>
 #include <linux/netlink.h>
 #include <linux/pid.h>
 #include <linux/rcupdate.h>
@@ -45,6 +47,10 @@ struct ctrmap_region {
 	void *vaddr;			/* vmap of @pages */
 	struct mm_struct *mm;		/* mmgrab()ed: the struct, not the space */
 	struct mmu_interval_notifier notifier;
+
+	/* Sources bound to counters (struct ctrmap_binding). */
+	struct mutex bind_lock;
+	struct list_head bindings;
 
 	/* enum ctrmap_region_state; only BUILDING -> LIVE -> DYING. */
 	atomic_t state;

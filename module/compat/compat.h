@@ -52,4 +52,19 @@
 /* page_maybe_dma_pinned() is gone by 6.12; folios have it from 6.1 on. */
 #define ctrmap_page_pinned(page) folio_maybe_dma_pinned(page_folio(page))
 
+/* hrtimer_setup() replaced hrtimer_init() + .function in 6.13. */
+#include <linux/hrtimer.h>
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0)
+static inline void
+ctrmap_hrtimer_setup(struct hrtimer *timer,
+		     enum hrtimer_restart (*fn)(struct hrtimer *),
+		     clockid_t clock, enum hrtimer_mode mode)
+{
+	hrtimer_init(timer, clock, mode);
+	timer->function = fn;
+}
+#else
+#define ctrmap_hrtimer_setup hrtimer_setup
+#endif
+
 #endif /* _CTRMAP_COMPAT_H */

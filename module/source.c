@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Bindings: which source increments which counter of a region. BIND and
+ * UNBIND come from netlink; teardown unbinds everything before the region's
+ * memory goes, and each source's stop waits until its writer has finished.
+ */
+#include <linux/atomic.h>
+#include <linux/capability.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <net/genetlink.h>
+
+#include "region.h"
+#include "source.h"
+
+static atomic_t bindings_count = ATOMIC_INIT(0);
+
+u32 ctrmap_bindings_count(void)
+{
+	return atomic_read(&bindings_count);
+}
+
+static struct ctrmap_binding *ctrmap_binding_find(struct ctrmap_region *r,
+						  u32 index)
+{
+	struct ctrmap_binding *b;
+
+	lockdep_assert_held(&r->bind_lock);
+	list_for_each_entry(b, &r->bindings, node)
+		if (b->index == index)
+			return b;
+	return NULL;
+}
+
+static void ctrmap_binding_stop(struct ctrmap_binding *b)
+{
+	if (b->src.type == CTRMAP_SOURCE_TIMER)
+		ctrmap_timer_stop(b);
+	else
+		ctrmap_irq_stop(b);
+	atomic_dec(&bindings_count);
+}
+
+int ctrmap_bind(struct ctrmap_region *r, u32 index,
+		const struct ctrmap_source *src, const struct nlattr *attr,
+		struct sk_buff *skb, struct netlink_ext_ack *extack)
+{
+	struct ctrmap_binding *b;
+	int err;
+
+	if (src->type == CTRMAP_SOURCE_IRQ &&
+	    !netlink_capable(skb, CAP_SYS_ADMIN)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "irq sources need CAP_SYS_ADMIN");
+		return -EPERM;
+	}
+	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	if (!b)
+		return -ENOMEM;
+	b->region = r;
+	b->index = index;
+	b->src = *src;
+
+	mutex_lock(&r->bind_lock);
+	if (atomic_read(&r->state) != CTRMAP_REGION_LIVE) {
+		NL_SET_ERR_MSG(extack, "the region is being detached");
+		err = -ENOENT;
+		goto err_unlock;
+	}
+	if (ctrmap_binding_find(r, index)) {
+		NL_SET_ERR_MSG(extack, "the counter is bound already: unbind it first");
+		err = -EBUSY;
+		goto err_unlock;
+	}
+	if (src->type == CTRMAP_SOURCE_TIMER)
+		err = ctrmap_timer_start(b, extack, attr);
+	else
+		err = ctrmap_irq_start(b, extack, attr);
+	if (err)
+		goto err_unlock;
+	list_add_tail(&b->node, &r->bindings);
+	atomic_inc(&bindings_count);
+	mutex_unlock(&r->bind_lock);
+	return 0;
+
+err_unlock:
+	mutex_unlock(&r->bind_lock);
+	kfree(b);
+	return err;
+}
+
+int ctrmap_unbind(struct ctrmap_region *r, u32 index)
+{
+	struct ctrmap_binding *b;
+
+	mutex_lock(&r->bind_lock);
+	b = ctrmap_binding_find(r, index);
+	if (b) {
+		list_del(&b->node);
+		ctrmap_binding_stop(b);
+	}
+	mutex_unlock(&r->bind_lock);
+	return b ? 0 : -ENOENT;
+}
+
+/* Teardown: after this no source writes to the region any more. */
+void ctrmap_unbind_all(struct ctrmap_region *r)
+{
+	struct ctrmap_binding *b, *tmp;
+
+	mutex_lock(&r->bind_lock);
+	list_for_each_entry_safe(b, tmp, &r->bindings, node) {
+		list_del(&b->node);
+		ctrmap_binding_stop(b);
+	}
+	mutex_unlock(&r->bind_lock);
+}
+
+static int ctrmap_put_source(struct sk_buff *skb, int attrtype,
+			     const struct ctrmap_source *src)
+{
+	struct nlattr *nest = nla_nest_start(skb, attrtype);
+
+	if (!nest || nla_put_u8(skb, CTRMAP_SOURCE_A_TYPE, src->type))
+		goto cancel;
+	if (src->type == CTRMAP_SOURCE_TIMER &&
+	    nla_put_u64_64bit(skb, CTRMAP_SOURCE_A_PERIOD_NS, src->period_ns,
+			      CTRMAP_SOURCE_A_PAD))
+		goto cancel;
+	if (src->type == CTRMAP_SOURCE_IRQ &&
+	    nla_put_u32(skb, CTRMAP_SOURCE_A_IRQ, src->irq))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+int ctrmap_put_bindings(struct sk_buff *skb, struct ctrmap_region *r)
+{
+	struct nlattr *list, *one;
+	struct ctrmap_binding *b;
+	int err = -EMSGSIZE;
+
+	list = nla_nest_start(skb, CTRMAP_A_BINDINGS);
+	if (!list)
+		return -EMSGSIZE;
+	mutex_lock(&r->bind_lock);
+	list_for_each_entry(b, &r->bindings, node) {
+		one = nla_nest_start(skb, CTRMAP_A_BINDING);
+		if (!one || nla_put_u32(skb, CTRMAP_BINDING_A_INDEX, b->index) ||
+		    ctrmap_put_source(skb, CTRMAP_BINDING_A_SOURCE, &b->src))
+			goto cancel;
+		nla_nest_end(skb, one);
+	}
+	err = 0;
+	nla_nest_end(skb, list);
+cancel:
+	mutex_unlock(&r->bind_lock);
+	if (err)
+		nla_nest_cancel(skb, list);
+	return err;
+}
