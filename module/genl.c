@@ -21,8 +21,15 @@ enum ctrmap_mcgrp {
 	CTRMAP_MCGRP_MONITOR_ID,
 };
 
+/*
+ * The monitor group sees every region's teardown, whoever owns it: an
+ * administrator's view (kernels without the flag cannot restrict it).
+ */
 static const struct genl_multicast_group ctrmap_mcgrps[] = {
-	[CTRMAP_MCGRP_MONITOR_ID] = { .name = CTRMAP_MCGRP_MONITOR },
+	[CTRMAP_MCGRP_MONITOR_ID] = {
+		.name = CTRMAP_MCGRP_MONITOR,
+		.flags = CTRMAP_MCAST_ADMIN,
+	},
 };
 
 static int ctrmap_put_limits(struct sk_buff *skb)
@@ -47,7 +54,9 @@ static int ctrmap_put_limits(struct sk_buff *skb)
 	    nla_put_u64_64bit(skb, CTRMAP_LIMIT_A_TIMER_MIN_PERIOD_NS,
 			      CONFIG_CTRMAP_TIMER_MIN_PERIOD_NS,
 			      CTRMAP_LIMIT_A_PAD) ||
-	    nla_put_u32(skb, CTRMAP_LIMIT_A_SOURCES, sources)) {
+	    nla_put_u32(skb, CTRMAP_LIMIT_A_SOURCES, sources) ||
+	    nla_put_u32(skb, CTRMAP_LIMIT_A_MAX_BINDINGS,
+			CONFIG_CTRMAP_MAX_BINDINGS)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -414,6 +423,10 @@ static int ctrmap_check_verbose(struct sk_buff *skb, struct nlattr **attrs,
 	return 1;
 }
 
+/*
+ * Room for one region: the fixed part and the bindings (at most
+ * CONFIG_CTRMAP_MAX_BINDINGS) fit in NLMSG_GOODSIZE; the pages are extra.
+ */
 static size_t ctrmap_region_msg_size(struct ctrmap_region *r, bool verbose)
 {
 	size_t page = nla_total_size(nla_total_size_64bit(sizeof(u64)) +
@@ -505,14 +518,14 @@ void ctrmap_genl_notify_detached(struct ctrmap_region *r)
 	hdr = genlmsg_put(msg, 0, 0, &ctrmap_genl_family, 0,
 			  CTRMAP_CMD_DETACHED);
 	if (!hdr || nla_put_u32(msg, CTRMAP_A_REGION_ID, r->id) ||
-	    nla_put_u32(msg, CTRMAP_A_PID, r->attach_pid) ||
+	    nla_put_u32(msg, CTRMAP_A_PID, pid_nr(r->tgid)) ||
 	    nla_put_u8(msg, CTRMAP_A_REASON, r->reason)) {
 		nlmsg_free(msg);
 		return;
 	}
 	genlmsg_end(msg, hdr);
-	genlmsg_multicast_allns(&ctrmap_genl_family, msg, 0,
-				CTRMAP_MCGRP_MONITOR_ID);
+	genlmsg_multicast(&ctrmap_genl_family, msg, 0, CTRMAP_MCGRP_MONITOR_ID,
+			  GFP_KERNEL);
 }
 
 static const struct nla_policy ctrmap_attach_policy[] = {

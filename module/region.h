@@ -51,6 +51,7 @@ struct ctrmap_region {
 	/* Sources bound to counters (struct ctrmap_binding). */
 	struct mutex bind_lock;
 	struct list_head bindings;
+	unsigned int nbindings;
 
 	/* enum ctrmap_region_state; only BUILDING -> LIVE -> DYING. */
 	atomic_t state;

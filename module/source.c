@@ -34,6 +34,7 @@ static struct ctrmap_binding *ctrmap_binding_find(struct ctrmap_region *r,
 
 static void ctrmap_binding_stop(struct ctrmap_binding *b)
 {
+	b->region->nbindings--;
 	if (b->src.type == CTRMAP_SOURCE_TIMER)
 		ctrmap_timer_stop(b);
 	else
@@ -67,6 +68,12 @@ int ctrmap_bind(struct ctrmap_region *r, u32 index,
 		err = -ENOENT;
 		goto err_unlock;
 	}
+	if (r->nbindings >= CONFIG_CTRMAP_MAX_BINDINGS) {
+		NL_SET_ERR_MSG(extack,
+			       "the region has as many bindings as allowed (CONFIG_CTRMAP_MAX_BINDINGS)");
+		err = -ENOSPC;
+		goto err_unlock;
+	}
 	if (ctrmap_binding_find(r, index)) {
 		NL_SET_ERR_MSG(extack, "the counter is bound already: unbind it first");
 		err = -EBUSY;
@@ -79,6 +86,7 @@ int ctrmap_bind(struct ctrmap_region *r, u32 index,
 	if (err)
 		goto err_unlock;
 	list_add_tail(&b->node, &r->bindings);
+	r->nbindings++;
 	atomic_inc(&bindings_count);
 	mutex_unlock(&r->bind_lock);
 	return 0;

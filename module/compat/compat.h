@@ -16,6 +16,13 @@
 #include <linux/version.h>
 #include <net/genetlink.h>
 
+/* Multicast groups restricted to CAP_SYS_ADMIN (6.6, backported). */
+#ifdef GENL_MCAST_CAP_SYS_ADMIN
+#define CTRMAP_MCAST_ADMIN GENL_MCAST_CAP_SYS_ADMIN
+#else
+#define CTRMAP_MCAST_ADMIN 0
+#endif
+
 /* GENL_REQ_ATTR_CHECK (5.19): a missing attribute, reported by extack. */
 #ifndef GENL_REQ_ATTR_CHECK
 #define GENL_REQ_ATTR_CHECK(info, attr) ({				\

@@ -15,22 +15,21 @@ setup() {
 }
 
 @test "STATS with an attribute it does not take: EINVAL and the kernel's message" {
-	# CTRMAP_CMD_STATS = 7, CTRMAP_A_REGION_ID = 2
-	run "$NLRAW" 7 2:u32:1
+	run "$NLRAW" $CTRMAP_CMD_STATS $CTRMAP_A_REGION_ID:u32:1
 	assert_failure 1
 	assert_output --partial "errno=$(errno_of EINVAL)"
 	assert_line --regexp '^msg=.+'
 }
 
 @test "an attribute type beyond the family's range is refused with a message" {
-	run "$NLRAW" 7 250:u32:1
+	run "$NLRAW" $CTRMAP_CMD_STATS 250:u32:1
 	assert_failure 1
 	assert_output --partial "errno=$(errno_of EINVAL)"
 	assert_line --regexp '^msg=.+'
 }
 
 @test "STATS without attributes succeeds" {
-	run "$NLRAW" 7
+	run "$NLRAW" $CTRMAP_CMD_STATS
 	assert_success
 	assert_output "ok"
 }

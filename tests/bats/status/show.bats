@@ -43,6 +43,8 @@ teardown() {
 	assert_output "$(config_value "$h" CONFIG_CTRMAP_MAX_REGIONS_PER_PROCESS)"
 	run jq -r .limits.max_region_pages <<<"$json"
 	assert_output "$(config_value "$h" CONFIG_CTRMAP_MAX_REGION_PAGES)"
+	run jq -r .limits.max_bindings <<<"$json"
+	assert_output "$(config_value "$h" CONFIG_CTRMAP_MAX_BINDINGS)"
 	run jq -r .limits.timer_min_period_ns <<<"$json"
 	assert_output "$(config_value "$h" CONFIG_CTRMAP_TIMER_MIN_PERIOD_NS)"
 	run jq -r '.limits.sources | join(",")' <<<"$json"

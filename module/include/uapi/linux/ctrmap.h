@@ -102,13 +102,15 @@
  *	              CTRMAP_LIMIT_A_MAX_REGIONS: NLA_U32
  *	              CTRMAP_LIMIT_A_MAX_REGIONS_PER_PROCESS: NLA_U32
  *	              CTRMAP_LIMIT_A_MAX_REGION_PAGES: NLA_U32
+ *	              CTRMAP_LIMIT_A_MAX_BINDINGS: NLA_U32
  *	              CTRMAP_LIMIT_A_TIMER_MIN_PERIOD_NS: NLA_U64
  *	              CTRMAP_LIMIT_A_SOURCES: NLA_U32 (bit n: type n is built)
  *
- * CTRMAP_CMD_DETACHED (notification on CTRMAP_MCGRP_MONITOR)
+ * CTRMAP_CMD_DETACHED (notification on CTRMAP_MCGRP_MONITOR, sent in the
+ * initial network namespace; joining the group needs CAP_SYS_ADMIN where
+ * the kernel supports restricting it)
  *	          CTRMAP_A_REGION_ID: NLA_U32
- *	          CTRMAP_A_PID: NLA_U32 (in the listener's PID namespace, 0 if
- *	                        not visible there)
+ *	          CTRMAP_A_PID: NLA_U32 (in the initial PID namespace)
  *	          CTRMAP_A_REASON: NLA_U8 (enum ctrmap_reason)
  *
  * New behaviour is added as new attributes and commands; the version stays 1.
@@ -261,6 +263,7 @@ enum ctrmap_limit_attr {
 	CTRMAP_LIMIT_A_MAX_REGION_PAGES,
 	CTRMAP_LIMIT_A_TIMER_MIN_PERIOD_NS,
 	CTRMAP_LIMIT_A_SOURCES,
+	CTRMAP_LIMIT_A_MAX_BINDINGS,
 	__CTRMAP_LIMIT_A_MAX
 };
 

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * counterctl: control ctrmap, kernel counters served straight into a
+ * process's memory. This file is the entry point: global options, the
+ * subcommand table and help. Each subcommand lives in its own file.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "counterctl.h"
+
+#ifndef CTRMAP_VERSION
+#error "CTRMAP_VERSION must be defined by the build"
+#endif
+
+static const struct ctl_cmd *const commands[] = {
+	&cmd_status,
+	&cmd_attach,
+	&cmd_detach,
+	&cmd_add,
+	&cmd_bind,
+	&cmd_unbind,
+	&cmd_list,
+	&cmd_show,
+	&cmd_watch,
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *fp)
+{
+	fputs("Usage: counterctl [OPTIONS] COMMAND [ARGS]\n"
+	      "\n"
+	      "Control ctrmap: kernel counters served straight into a process's memory.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -j, --json     print JSON instead of text\n"
+	      "  -h, --help     show this help\n"
+	      "  -V, --version  show counterctl's version\n"
+	      "\n"
+	      "Commands:\n", fp);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(fp, "  %-10s %s\n", commands[i]->name,
+			commands[i]->summary);
+	fputs("  help       show a command's help: counterctl help COMMAND\n"
+	      "\n"
+	      "Exit status:\n"
+	      "  0  success\n"
+	      "  1  the operation failed\n"
+	      "  2  usage error: unknown command or option, bad arguments\n",
+	      fp);
+}
+
+static const struct ctl_cmd *find_command(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(commands[i]->name, name))
+			return commands[i];
+	return NULL;
+}
+
+static int unknown_command(const char *name)
+{
+	fprintf(stderr, "counterctl: unknown command '%s'\nTry 'counterctl --help'.\n",
+		name);
+	return CTL_EXIT_USAGE;
+}
+
+/* counterctl help [COMMAND] */
+static int help(int argc, char **argv)
+{
+	const struct ctl_cmd *cmd;
+
+	if (argc < 2) {
+		usage(stdout);
+		return CTL_EXIT_OK;
+	}
+	if (argc > 2) {
+		fprintf(stderr, "counterctl: help: unexpected argument '%s'\n",
+			argv[2]);
+		return CTL_EXIT_USAGE;
+	}
+	cmd = find_command(argv[1]);
+	if (!cmd)
+		return unknown_command(argv[1]);
+	fputs(cmd->help, stdout);
+	return CTL_EXIT_OK;
+}
+
+static int run(int argc, char **argv)
+{
+	static const struct option long_options[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ctl_options opts = { .json = false };
+	const struct ctl_cmd *cmd;
+	int c;
+
+	opterr = 0;	/* getopt would name argv[0]; report it ourselves */
+	/* "+": options end at the command; the rest is the command's. */
+	while ((c = getopt_long(argc, argv, "+jhV", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			opts.json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return CTL_EXIT_OK;
+		case 'V':
+			printf("counterctl %s\n", CTRMAP_VERSION);
+			return CTL_EXIT_OK;
+		default:
+			if (optopt)
+				fprintf(stderr, "counterctl: unknown option '-%c'\n",
+					optopt);
+			else
+				fprintf(stderr, "counterctl: unknown option '%s'\n",
+					argv[optind - 1]);
+			fputs("Try 'counterctl --help'.\n", stderr);
+			return CTL_EXIT_USAGE;
+		}
+	}
+
+	argc -= optind;
+	argv += optind;
+	if (argc < 1) {
+		usage(stderr);
+		return CTL_EXIT_USAGE;
+	}
+	if (!strcmp(argv[0], "help"))
+		return help(argc, argv);
+
+	cmd = find_command(argv[0]);
+	if (!cmd)
+		return unknown_command(argv[0]);
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		fputs(cmd->help, stdout);
+		return CTL_EXIT_OK;
+	}
+	return cmd->run(&opts, argc, argv);
+}
+
+int main(int argc, char **argv)
+{
+	int status = run(argc, argv);
+
+	/* Output that did not reach its destination is a failure. */
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		fprintf(stderr, "counterctl: cannot write output: %s\n",
+			strerror(errno));
+		if (status == CTL_EXIT_OK)
+			status = CTL_EXIT_FAILED;
+	}
+	return status;
+}

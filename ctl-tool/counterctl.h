@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * counterctl: the subcommand table's entry type, and the helpers every
+ * subcommand shares (common.c). A subcommand never calls another's code.
+ */
+#ifndef COUNTERCTL_H
+#define COUNTERCTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct ctrmap_handle;
+struct ctrmap_region_info;
+struct ctrmap_source;
+struct printer;
+
+/* Exit status of counterctl, documented in its --help. */
+enum {
+	CTL_EXIT_OK = 0,
+	CTL_EXIT_FAILED = 1,	/* the operation failed */
+	CTL_EXIT_USAGE = 2,	/* unknown command or option, bad arguments */
+};
+
+/* Global options, parsed before the command. */
+struct ctl_options {
+	bool json;
+};
+
+struct ctl_cmd {
+	const char *name;
+	const char *summary;	/* one line in counterctl --help */
+	const char *help;	/* counterctl help NAME, NAME --help */
+	/* argv[0] is the command name. Returns a CTL_EXIT_* status. */
+	int (*run)(const struct ctl_options *opts, int argc, char **argv);
+};
+
+extern const struct ctl_cmd cmd_status;
+extern const struct ctl_cmd cmd_attach;
+extern const struct ctl_cmd cmd_detach;
+extern const struct ctl_cmd cmd_add;
+extern const struct ctl_cmd cmd_bind;
+extern const struct ctl_cmd cmd_unbind;
+extern const struct ctl_cmd cmd_list;
+extern const struct ctl_cmd cmd_show;
+extern const struct ctl_cmd cmd_watch;
+
+/* Open the ctrmap handle, reporting failure. 0 or CTL_EXIT_FAILED. */
+int ctl_open(struct ctrmap_handle **h);
+
+/*
+ * Report that what failed with -err: "counterctl: WHAT: strerror", then
+ * what the kernel said if h has it: "counterctl: kernel reports: MESSAGE
+ * (attribute NAME)".
+ */
+void ctl_error(const struct ctrmap_handle *h, int err, const char *what);
+
+/* Report a usage error in cmd's arguments; returns CTL_EXIT_USAGE. */
+int ctl_usage_error(const struct ctl_cmd *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Report the error getopt_long() returned as c (':' for a missing value,
+ * '?' for an unknown option; the optstring starts with ':'); returns
+ * CTL_EXIT_USAGE. Subcommands reset getopt with optind = 0 first.
+ */
+int ctl_option_error(const struct ctl_cmd *cmd, int c, char **argv);
+
+/*
+ * A whole unsigned number: decimal, or hexadecimal after 0x; no sign,
+ * space or trailing text; at most max. 0 or -EINVAL.
+ */
+int ctl_parse_number(const char *s, uint64_t max, uint64_t *out);
+
+/*
+ * ctl_parse_number() for cmd's argument called what: 0, or a usage error
+ * reported (CTL_EXIT_USAGE).
+ */
+int ctl_parse_u32(const struct ctl_cmd *cmd, const char *what, const char *s,
+		  uint32_t *out);
+int ctl_parse_u64(const struct ctl_cmd *cmd, const char *what, const char *s,
+		  uint64_t *out);
+
+/* A source as text: ctrmap_source_format(), "type:N" for unknown types. */
+void ctl_format_source(const struct ctrmap_source *src, char *buf,
+		       size_t size);
+
+/* A state's name, or its number in buf if it has none. */
+const char *ctl_state_name(unsigned int state, char *buf, size_t size);
+
+/* src with control characters replaced by '?', for text output. */
+void ctl_printable(char *dst, const char *src, size_t size);
+
+/*
+ * A region's bindings: in JSON the array "bindings" of {"index","source"};
+ * in text "0=timer:1ms,2=irq:11", or "-" for none, without a newline.
+ */
+void ctl_print_bindings(struct printer *p, const struct ctrmap_region_info *r);
+
+#endif /* COUNTERCTL_H */

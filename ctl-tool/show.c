@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* counterctl show: one region in detail, with -v its pages. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+
+#include <ctrmap.h>
+
+#include "counterctl.h"
+#include "print.h"
+#include "show.h"
+
+void show_print(struct printer *p, const struct ctrmap_region_info *r,
+		bool verbose)
+{
+	char comm[sizeof(r->comm)], state[16];
+
+	ctl_printable(comm, r->comm, sizeof(comm));
+	print_uint(p, PRINT_ANY, "id", "id:        %u\n", r->id);
+	print_uint(p, PRINT_ANY, "pid", "pid:       %u\n", r->pid);
+	/* Text shows the name made printable; JSON escapes it. */
+	print_string(p, PRINT_FP, NULL, "comm:      %s\n", comm);
+	print_string(p, PRINT_JSON, "comm", "%s", r->comm);
+	print_u64(p, PRINT_ANY, "addr", "addr:      0x%" PRIx64 "\n", r->addr);
+	print_u64(p, PRINT_ANY, "len", "len:       %" PRIu64 "\n", r->len);
+	print_uint(p, PRINT_ANY, "npages", "npages:    %u\n", r->npages);
+	print_uint(p, PRINT_ANY, "ncounters", "ncounters: %u\n",
+		   r->ncounters);
+	print_string(p, PRINT_ANY, "state", "state:     %s\n",
+		     ctl_state_name(r->state, state, sizeof(state)));
+	print_string(p, PRINT_FP, NULL, "%s", "bindings:  ");
+	ctl_print_bindings(p, r);
+	print_string(p, PRINT_FP, NULL, "%s", "\n");
+	if (!verbose)
+		return;
+
+	print_open_array(p, "pages");
+	for (unsigned int i = 0; i < r->npage_info; i++) {
+		const struct ctrmap_page_info *pg = &r->pages[i];
+
+		print_open_object(p, NULL);
+		print_uint(p, PRINT_FP, NULL, "page %u: ", i);
+		print_u64(p, PRINT_ANY, "pfn", "pfn 0x%" PRIx64, pg->pfn);
+		print_bool(p, PRINT_JSON, "pinned", "%s", pg->pinned);
+		print_string(p, PRINT_FP, NULL, " %s\n",
+			     pg->pinned ? "pinned" : "not pinned");
+		print_close_object(p);
+	}
+	print_close_array(p);
+}
+
+struct show_ctx {
+	const struct ctl_options *opts;
+	bool verbose;
+};
+
+/* Called during the reply, while r's arrays are valid. */
+static int show_region(const struct ctrmap_region_info *r, void *arg)
+{
+	const struct show_ctx *ctx = arg;
+	struct printer p;
+
+	print_begin(&p, stdout, ctx->opts->json);
+	show_print(&p, r, ctx->verbose);
+	print_end(&p);
+	return 0;
+}
+
+static int show_run(const struct ctl_options *opts, int argc, char **argv)
+{
+	static const struct option long_options[] = {
+		{ "verbose", no_argument, NULL, 'v' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct show_ctx ctx = { .opts = opts };
+	struct ctrmap_handle *h;
+	uint32_t id;
+	int c, err;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":v", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'v':
+			ctx.verbose = true;
+			break;
+		default:
+			return ctl_option_error(&cmd_show, c, argv);
+		}
+	}
+	if (optind >= argc)
+		return ctl_usage_error(&cmd_show, "expected a region ID");
+	if (optind + 1 < argc)
+		return ctl_usage_error(&cmd_show, "unexpected argument '%s'",
+				       argv[optind + 1]);
+	if (ctl_parse_u32(&cmd_show, "region ID", argv[optind], &id))
+		return CTL_EXIT_USAGE;
+
+	if (ctl_open(&h))
+		return CTL_EXIT_FAILED;
+	err = ctrmap_get(h, id, ctx.verbose ? CTRMAP_GET_VERBOSE : 0,
+			 show_region, &ctx);
+	if (err)
+		ctl_error(h, err, "cannot show the region");
+	ctrmap_close(h);
+	return err ? CTL_EXIT_FAILED : CTL_EXIT_OK;
+}
+
+const struct ctl_cmd cmd_show = {
+	.name = "show",
+	.summary = "show one region",
+	.help =
+		"Usage: counterctl [-j] show ID [-v|--verbose]\n"
+		"\n"
+		"Show region ID as key: value lines: id, pid, comm, addr, len, npages,\n"
+		"ncounters, state, bindings (INDEX=SOURCE, or - for none). With -v,\n"
+		"also each page: \"page N: pfn 0xPFN pinned\" (needs CAP_SYS_ADMIN).\n"
+		"With -j, print one JSON object with the same keys (and \"pages\", an\n"
+		"array of {\"pfn\", \"pinned\"}).\n",
+	.run = show_run,
+};

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* counterctl status: the module's version, statistics and limits. */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include <ctrmap.h>
+
+#include "counterctl.h"
+#include "print.h"
+#include "status.h"
+
+static void print_sources(struct printer *p, uint32_t sources)
+{
+	print_string(p, PRINT_FP, NULL, "%s", "  sources:                ");
+	print_open_array(p, "sources");
+	if (!sources)
+		print_string(p, PRINT_FP, NULL, " %s", "none");
+	for (unsigned int type = 0; type < 32; type++) {
+		const char *name = ctrmap_source_name(type);
+		char number[16];
+
+		if (!(sources & (UINT32_C(1) << type)))
+			continue;
+		if (!name) {
+			/* Built into a newer module than this tool knows. */
+			snprintf(number, sizeof(number), "%u", type);
+			name = number;
+		}
+		print_string(p, PRINT_ANY, NULL, " %s", name);
+	}
+	print_close_array(p);
+	print_string(p, PRINT_FP, NULL, "%s", "\n");
+}
+
+void status_print(struct printer *p, const struct ctrmap_stats *st)
+{
+	const struct ctrmap_limits *lim = &st->limits;
+
+	print_string(p, PRINT_ANY, "version", "module version:  %s\n",
+		     st->version);
+	print_uint(p, PRINT_ANY, "regions", "regions:         %u\n",
+		   st->regions);
+	print_u64(p, PRINT_ANY, "pinned_pages",
+		  "pinned pages:    %" PRIu64 "\n", st->pinned_pages);
+	print_uint(p, PRINT_ANY, "bindings", "bindings:        %u\n",
+		   st->bindings);
+	print_u64(p, PRINT_ANY, "attaches", "attaches:        %" PRIu64 "\n",
+		  st->attaches);
+
+	print_string(p, PRINT_FP, NULL, "%s", "detaches:       ");
+	print_open_object(p, "detaches");
+	for (unsigned int r = CTRMAP_REASON_REQUEST; r <= CTRMAP_REASON_MAX;
+	     r++) {
+		const char *name = ctrmap_reason_name(r);
+
+		print_string(p, PRINT_FP, NULL, " %s ", name);
+		print_u64(p, PRINT_ANY, name, "%" PRIu64, st->detaches[r]);
+	}
+	print_close_object(p);
+	print_string(p, PRINT_FP, NULL, "%s", "\n");
+
+	print_string(p, PRINT_FP, NULL, "%s", "limits:\n");
+	print_open_object(p, "limits");
+	print_uint(p, PRINT_ANY, "max_regions",
+		   "  max regions:             %u\n", lim->max_regions);
+	print_uint(p, PRINT_ANY, "max_regions_per_process",
+		   "  max regions per process: %u\n",
+		   lim->max_regions_per_process);
+	print_uint(p, PRINT_ANY, "max_region_pages",
+		   "  max region pages:        %u\n", lim->max_region_pages);
+	print_uint(p, PRINT_ANY, "max_bindings",
+		   "  max bindings per region: %u\n", lim->max_bindings);
+	print_u64(p, PRINT_ANY, "timer_min_period_ns",
+		  "  timer min period:        %" PRIu64 " ns\n",
+		  lim->timer_min_period_ns);
+	print_sources(p, lim->sources);
+	print_close_object(p);
+}
+
+static int status_run(const struct ctl_options *opts, int argc, char **argv)
+{
+	struct ctrmap_handle *h;
+	struct ctrmap_stats st;
+	struct printer p;
+	int err;
+
+	if (argc > 1)
+		return ctl_usage_error(&cmd_status, "unexpected argument '%s'",
+				       argv[1]);
+
+	if (ctl_open(&h))
+		return CTL_EXIT_FAILED;
+	err = ctrmap_stats(h, &st);
+	if (err) {
+		ctl_error(h, err, "cannot read the module's statistics");
+		ctrmap_close(h);
+		return CTL_EXIT_FAILED;
+	}
+	ctrmap_close(h);
+
+	print_begin(&p, stdout, opts->json);
+	status_print(&p, &st);
+	print_end(&p);
+	return CTL_EXIT_OK;
+}
+
+const struct ctl_cmd cmd_status = {
+	.name = "status",
+	.summary = "show the module's version, statistics and limits",
+	.help =
+		"Usage: counterctl [-j] status\n"
+		"\n"
+		"Show the ctrmap module's version; the regions attached, pages pinned\n"
+		"and sources bound now; attaches and detaches (by reason) since it was\n"
+		"loaded; and its limits. With -j, print one JSON object.\n",
+	.run = status_run,
+};

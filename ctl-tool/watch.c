@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* counterctl watch: print the module's notifications as they come. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <ctrmap.h>
+
+#include "counterctl.h"
+#include "print.h"
+#include "watch.h"
+
+void watch_print_event(struct printer *p, const struct ctrmap_event *ev)
+{
+	const char *reason = ctrmap_reason_name(ev->reason);
+	char number[16];
+
+	if (!reason) {
+		/* A reason newer than this tool: its number. */
+		snprintf(number, sizeof(number), "%u", ev->reason);
+		reason = number;
+	}
+	print_string(p, PRINT_ANY, "event", "%s", "detached");
+	print_uint(p, PRINT_ANY, "id", " region %u", ev->region_id);
+	print_uint(p, PRINT_ANY, "pid", " pid %u", ev->pid);
+	print_string(p, PRINT_ANY, "reason", " reason %s\n", reason);
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Time left until deadline for poll(): -1 for none, 0 if it is past. */
+static int time_left(int64_t deadline)
+{
+	int64_t left;
+
+	if (deadline < 0)
+		return -1;
+	left = deadline - now_ms();
+	if (left < 0)
+		return 0;
+	return left > INT_MAX ? INT_MAX : (int)left;
+}
+
+int watch_loop(struct ctrmap_handle *h, FILE *out, bool json, uint64_t count,
+	       int64_t timeout_ms, int stop_fd)
+{
+	int64_t deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+	struct pollfd pfd[2] = {
+		{ .fd = ctrmap_event_fd(h), .events = POLLIN },
+		{ .fd = stop_fd, .events = POLLIN },
+	};
+	uint64_t seen = 0;
+
+	while (!count || seen < count) {
+		struct ctrmap_event ev;
+		struct printer p;
+		int ret, wait;
+
+		/* Events already received first: poll() does not see them. */
+		ret = ctrmap_next_event(h, &ev, 0);
+		if (!ret) {
+			print_begin(&p, out, json);
+			watch_print_event(&p, &ev);
+			print_end(&p);
+			if (fflush(out) == EOF)
+				return CTL_EXIT_FAILED;
+			seen++;
+			continue;
+		}
+		if (ret == -ENOBUFS) {
+			fputs("counterctl: watch: events were lost (the socket's receive buffer overflowed)\n",
+			      stderr);
+			continue;
+		}
+		if (ret != -EAGAIN && ret != -EINTR) {
+			ctl_error(h, ret, "cannot receive events");
+			return CTL_EXIT_FAILED;
+		}
+
+		wait = time_left(deadline);
+		if (!wait)
+			break;
+		if (poll(pfd, 2, wait) < 0 && errno != EINTR) {
+			ctl_error(h, -errno, "cannot wait for events");
+			return CTL_EXIT_FAILED;
+		}
+		if (pfd[1].revents) {
+			char buf[sizeof(struct signalfd_siginfo)];
+
+			/* Consume it: a signal left pending would kill us
+			 * once it is unblocked. */
+			if (read(stop_fd, buf, sizeof(buf)) < 0)
+				return CTL_EXIT_FAILED;
+			break;
+		}
+	}
+	return CTL_EXIT_OK;
+}
+
+static int watch_run(const struct ctl_options *opts, int argc, char **argv)
+{
+	static const struct option long_options[] = {
+		{ "count", required_argument, NULL, 'c' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ctrmap_handle *h;
+	sigset_t stop, old;
+	uint32_t count = 0, seconds = 0;
+	int64_t timeout_ms = -1;
+	int c, err, sfd, status;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			if (ctl_parse_u32(&cmd_watch, "count", optarg, &count))
+				return CTL_EXIT_USAGE;
+			if (!count)
+				return ctl_usage_error(&cmd_watch, "the count must be 1 or more");
+			break;
+		case 't':
+			if (ctl_parse_u32(&cmd_watch, "timeout", optarg,
+					  &seconds))
+				return CTL_EXIT_USAGE;
+			timeout_ms = (int64_t)seconds * 1000;
+			break;
+		default:
+			return ctl_option_error(&cmd_watch, c, argv);
+		}
+	}
+	if (optind < argc)
+		return ctl_usage_error(&cmd_watch, "unexpected argument '%s'",
+				       argv[optind]);
+
+	/* SIGINT and SIGTERM end the watch through a descriptor poll()
+	 * sees, so none is lost between two waits. */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	if (sigprocmask(SIG_BLOCK, &stop, &old) < 0) {
+		ctl_error(NULL, -errno, "cannot block signals");
+		return CTL_EXIT_FAILED;
+	}
+	sfd = signalfd(-1, &stop, SFD_CLOEXEC);
+	if (sfd < 0) {
+		ctl_error(NULL, -errno, "cannot create a signalfd");
+		status = CTL_EXIT_FAILED;
+		goto out_mask;
+	}
+
+	status = CTL_EXIT_FAILED;
+	if (ctl_open(&h))
+		goto out_sfd;
+	err = ctrmap_monitor(h);
+	if (err) {
+		ctl_error(h, err, "cannot subscribe to the module's events");
+		goto out_close;
+	}
+	/* Scripts wait for this before they make events happen. */
+	fputs("watching\n", stderr);
+	status = watch_loop(h, stdout, opts->json, count, timeout_ms, sfd);
+
+out_close:
+	ctrmap_close(h);
+out_sfd:
+	close(sfd);
+out_mask:
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return status;
+}
+
+const struct ctl_cmd cmd_watch = {
+	.name = "watch",
+	.summary = "print the module's events as they happen",
+	.help =
+		"Usage: counterctl [-j] watch [--count N] [--timeout SECONDS]\n"
+		"\n"
+		"Subscribe to the module's events, print \"watching\" to standard error\n"
+		"once subscribed, then one line per event as it comes:\n"
+		"  detached region ID pid PID reason REASON\n"
+		"With -j, one JSON object per line, with the keys event, id, pid and\n"
+		"reason. Stops, with status 0, after N events, after SECONDS, or on\n"
+		"SIGINT or SIGTERM.\n",
+	.run = watch_run,
+};

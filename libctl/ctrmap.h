@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libctrmap: control the ctrmap kernel module from user space.
+ *
+ * Every call works on an opaque handle (one netlink socket bound to the
+ * "ctrmap" generic netlink family) and returns 0 or a negative errno. When
+ * the kernel rejects a request it usually says why; ctrmap_errmsg() returns
+ * that message. The library keeps no global state: handles are independent,
+ * and a handle may be used by one thread at a time.
+ */
+#ifndef CTRMAP_H
+#define CTRMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/ctrmap.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct ctrmap_handle;
+
+/*
+ * Open a handle. Resolving the family asks the kernel to load ctrmap.ko if
+ * it is not loaded yet. On failure *h is NULL and the return value is:
+ *   -ENOENT  the family "ctrmap" does not exist: the module is not loaded
+ *            and could not be loaded;
+ *   other    the netlink socket could not be set up (e.g. -ENOMEM).
+ */
+int ctrmap_open(struct ctrmap_handle **h);
+
+/* Release a handle; NULL is allowed. */
+void ctrmap_close(struct ctrmap_handle *h);
+
+/*
+ * The kernel's extended ACK message for the last call made on h, or "" if
+ * that call succeeded or the kernel gave no message. When the kernel only
+ * reported a missing attribute (by type, as GENL_REQ_ATTR_CHECK() does),
+ * the message is made here: "missing attribute pid", "missing attribute
+ * source.type". Valid until the next call on h.
+ */
+const char *ctrmap_errmsg(const struct ctrmap_handle *h);
+
+/*
+ * The attribute of the last failed request that the kernel's extended ACK
+ * points at, by the names ctrmap's requests use: "pid", "addr", "len",
+ * "region_id", "index", "delta", "source", "verbose"; inside a nest, the
+ * path to it, e.g. "source.period_ns". An attribute this library has no
+ * name for is shown by its number. NULL if the kernel pointed at none.
+ * Valid until the next call on h.
+ */
+const char *ctrmap_errattr(const struct ctrmap_handle *h);
+
+struct ctrmap_limits {
+	uint32_t max_regions;		/* regions in total */
+	uint32_t max_regions_per_process;
+	uint32_t max_region_pages;	/* pages one region may span */
+	uint64_t timer_min_period_ns;	/* shortest timer source period */
+	uint32_t sources;		/* bit n set: source type n is built */
+	uint32_t max_bindings;		/* sources bound to one region */
+};
+
+struct ctrmap_stats {
+	char version[64];		/* module version, NUL-terminated */
+	uint32_t regions;		/* regions attached now */
+	uint64_t pinned_pages;		/* pages pinned now */
+	uint32_t bindings;		/* sources bound now */
+	uint64_t attaches;		/* since the module was loaded */
+	uint64_t detaches[CTRMAP_REASON_MAX + 1]; /* indexed by reason */
+	struct ctrmap_limits limits;
+};
+
+/*
+ * Read the module's statistics and limits (CTRMAP_CMD_STATS).
+ * -EPROTO: the reply lacks an attribute this library needs.
+ */
+int ctrmap_stats(struct ctrmap_handle *h, struct ctrmap_stats *st);
+
+/*
+ * Names of enum ctrmap_reason ("none", "request", "exit", "unmapped",
+ * "unload"), enum ctrmap_source_type ("none", "timer", "irq") and enum
+ * ctrmap_state ("none", "attached", "detached"); NULL for a value this
+ * library does not know.
+ */
+const char *ctrmap_reason_name(unsigned int reason);
+const char *ctrmap_source_name(unsigned int type);
+const char *ctrmap_state_name(unsigned int state);
+
+/*
+ * Regions (CTRMAP_CMD_ATTACH, _DETACH, _ADD). Errors are the kernel's
+ * (ctrmap_errmsg() says why); -EPROTO if a reply lacks what the protocol
+ * promises.
+ */
+struct ctrmap_attach_reply {
+	uint32_t id;		/* the region id every other call takes */
+	uint32_t ncounters;	/* counters in the region */
+	uint32_t npages;	/* pages pinned for it */
+};
+
+/*
+ * Attach [addr, addr + len) of process pid (in the caller's PID namespace):
+ * the kernel pins the pages and writes the region header at addr. out may
+ * be NULL; on failure it is zeroed.
+ */
+int ctrmap_attach(struct ctrmap_handle *h, uint32_t pid, uint64_t addr,
+		  uint64_t len, struct ctrmap_attach_reply *out);
+
+/* Tear region id down now (detach reason "request"). */
+int ctrmap_detach(struct ctrmap_handle *h, uint32_t id);
+
+/* Add delta to counter index of region id, from process context. */
+int ctrmap_add(struct ctrmap_handle *h, uint32_t id, uint32_t index,
+	       uint64_t delta);
+
+/* An event source: what makes the kernel increment a counter. */
+struct ctrmap_source {
+	uint8_t type;		/* enum ctrmap_source_type */
+	uint64_t period_ns;	/* CTRMAP_SOURCE_TIMER: the period */
+	uint32_t irq;		/* CTRMAP_SOURCE_IRQ: the IRQ number */
+};
+
+/*
+ * Make src increment counter index of region id (CTRMAP_CMD_BIND), or
+ * stop that (CTRMAP_CMD_UNBIND). -EINVAL if src is NULL or of a type this
+ * library cannot express.
+ */
+int ctrmap_bind(struct ctrmap_handle *h, uint32_t id, uint32_t index,
+		const struct ctrmap_source *src);
+int ctrmap_unbind(struct ctrmap_handle *h, uint32_t id, uint32_t index);
+
+/*
+ * A source from text: "timer:PERIOD" where PERIOD is a decimal number of
+ * nanoseconds, optionally followed by a unit ns, us, ms or s ("timer:1ms",
+ * "timer:250us", "timer:1000000"), or "irq:N" with N a decimal interrupt
+ * number. -EINVAL for anything else: another type, no or a zero period,
+ * signs, spaces, other units, trailing text, a value that overflows. src
+ * is written only on success.
+ */
+int ctrmap_source_parse(const char *text, struct ctrmap_source *src);
+
+/*
+ * The inverse: "timer:1ms" (the period in the largest unit that shows it
+ * exactly) or "irq:11", written to buf like snprintf: at most len bytes,
+ * NUL included; returns the length of the whole text (it was truncated if
+ * that is len or more). -EINVAL for a source type this library does not
+ * know.
+ */
+int ctrmap_source_format(const struct ctrmap_source *src, char *buf,
+			 size_t len);
+
+/* What CTRMAP_CMD_GET tells about one region. */
+struct ctrmap_page_info {
+	uint64_t pfn;		/* page frame number */
+	uint8_t pinned;		/* the kernel holds a long-term pin */
+};
+
+struct ctrmap_binding_info {
+	uint32_t index;		/* the counter */
+	struct ctrmap_source source;	/* what increments it */
+};
+
+struct ctrmap_region_info {
+	uint32_t id;
+	uint32_t pid;		/* in the caller's PID namespace */
+	uint32_t npages;
+	uint32_t ncounters;
+	uint8_t state;		/* enum ctrmap_state */
+	char comm[16];		/* the process's name, NUL-terminated */
+	uint64_t addr;
+	uint64_t len;
+	/* Sources bound to counters. */
+	unsigned int nbindings;
+	const struct ctrmap_binding_info *bindings;
+	/* Each page, with CTRMAP_GET_VERBOSE (needs CAP_SYS_ADMIN). */
+	unsigned int npage_info;
+	const struct ctrmap_page_info *pages;
+};
+
+/* ctrmap_get() and ctrmap_list() flags */
+#define CTRMAP_GET_VERBOSE 1u	/* also each page's PFN and pin state */
+
+/*
+ * Called once per region; r and the arrays it points to are valid during
+ * the call only. A non-zero return stops the walk, and the call that made
+ * it returns that value.
+ */
+typedef int (*ctrmap_region_cb)(const struct ctrmap_region_info *r,
+				void *arg);
+
+/*
+ * Describe region id (GET do): cb is called once. -EINVAL for unknown
+ * flags; -ENOENT if there is no such region (or it is not the caller's).
+ */
+int ctrmap_get(struct ctrmap_handle *h, uint32_t id, unsigned int flags,
+	       ctrmap_region_cb cb, void *arg);
+
+/*
+ * Describe every region the caller may act on (GET dump), only those of
+ * process pid if pid is not 0. -EAGAIN if the list changed while it was
+ * read: the regions seen may be inconsistent, call again.
+ */
+int ctrmap_list(struct ctrmap_handle *h, uint32_t pid, unsigned int flags,
+		ctrmap_region_cb cb, void *arg);
+
+/*
+ * Notifications on the "monitor" multicast group. A handle that monitors
+ * receives events only: use another handle for requests (they fail with
+ * -EBUSY on this one).
+ */
+struct ctrmap_event {
+	uint8_t cmd;		/* CTRMAP_CMD_DETACHED */
+	uint32_t region_id;
+	uint32_t pid;		/* 0 if not visible to the listener */
+	uint8_t reason;		/* enum ctrmap_reason */
+};
+
+/*
+ * Join the monitor group of h's family. -ENOENT if it has no such group,
+ * -EBUSY if h monitors already.
+ */
+int ctrmap_monitor(struct ctrmap_handle *h);
+
+/*
+ * The handle's file descriptor, to poll() for POLLIN. Events already
+ * received are buffered in the handle: call ctrmap_next_event() until it
+ * returns -EAGAIN before waiting on the descriptor.
+ */
+int ctrmap_event_fd(const struct ctrmap_handle *h);
+
+/*
+ * Wait up to timeout_ms (negative: for ever; 0: do not wait) for the next
+ * event and store it in ev. Commands this library does not know are
+ * skipped. Returns 0, -EAGAIN on timeout, -EINTR if a signal came,
+ * -ENOBUFS if the socket overflowed and events were lost (later calls go
+ * on with the events after them), -EPROTO for a malformed event, -EINVAL if
+ * h does not monitor.
+ */
+int ctrmap_next_event(struct ctrmap_handle *h, struct ctrmap_event *ev,
+		      int timeout_ms);
+
+/*
+ * The reader side, for the process that owns a region: plain loads, no
+ * system call, no handle. `region` is the address handed to ATTACH.
+ *
+ * ctrmap_region_check() validates the header the kernel wrote: 0 if it is
+ * there and its counters fit in `len` bytes; -EAGAIN if no header was
+ * written yet (not attached so far); -EPROTO for an ABI this library does
+ * not know; -EINVAL for a bad pointer or length.
+ *
+ * ctrmap_region_state() returns CTRMAP_STATE_ATTACHED or _DETACHED and,
+ * once detached, why (enum ctrmap_reason) in *reason (may be NULL).
+ *
+ * ctrmap_read() reads one counter with one aligned 64-bit load: -ERANGE
+ * past the last counter.
+ *
+ * ctrmap_snapshot() copies counters [first, first + n) as one consistent
+ * group: it retries while the kernel updates a group (the header's seq is
+ * odd or changed), the way perf_event_mmap_page readers do. -ERANGE past
+ * the last counter; -EBUSY if a consistent copy was not had in a million
+ * tries.
+ */
+int ctrmap_region_check(const void *region, size_t len);
+unsigned int ctrmap_region_state(const void *region, unsigned int *reason);
+int ctrmap_read(const void *region, unsigned int index, uint64_t *value);
+int ctrmap_snapshot(const void *region, unsigned int first, unsigned int n,
+		    uint64_t *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CTRMAP_H */

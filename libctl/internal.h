@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libctrmap internals: the one place that talks netlink, and the parsers
+ * behind the public calls. Not installed. In-tree test programs link
+ * libctrmap-internal.a to reach these.
+ */
+#ifndef CTRMAP_INTERNAL_H
+#define CTRMAP_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <netlink/msg.h>
+#include <netlink/socket.h>
+
+#include "ctrmap.h"
+
+/* What the kernel said besides the errno (NLMSGERR_ATTR_*). */
+struct ctrmap_extack {
+	char msg[256];		/* NLMSGERR_ATTR_MSG, "" if absent */
+	bool has_offs;
+	uint32_t offs;		/* NLMSGERR_ATTR_OFFS: byte offset of the bad
+				 * attribute from the start of the request */
+	bool has_miss_type;
+	uint32_t miss_type;	/* NLMSGERR_ATTR_MISS_TYPE: type of a missing
+				 * required attribute */
+	bool has_miss_nest;
+	uint32_t miss_nest;	/* NLMSGERR_ATTR_MISS_NEST: offset of the nest
+				 * it is missing from */
+};
+
+struct ctrmap_handle {
+	struct nl_sock *sock;
+	int family;			/* resolved generic netlink family id */
+	char family_name[GENL_NAMSIZ];
+	struct ctrmap_extack ext;	/* of the last call, as received */
+	char errmsg[300];		/* what ctrmap_errmsg() returns */
+	char errattr[64];		/* what ctrmap_errattr() returns, or "" */
+	/* After ctrmap_nl_join(): the handle receives notifications only. */
+	bool monitoring;
+	unsigned char *evbuf;		/* the last datagram received */
+	size_t evlen;			/* its length */
+	size_t evpos;			/* the next message in it */
+};
+
+/* Size of the notification buffer: larger datagrams are dropped. */
+#define CTRMAP_EVBUF_SIZE 16384
+
+/*
+ * Adds the request's attributes to msg. Returns 0 or -errno; a failing
+ * nla_put*() means the message is full: return -EMSGSIZE.
+ */
+typedef int (*ctrmap_nl_put_fn)(struct nl_msg *msg, const void *arg);
+
+/*
+ * Called once per reply message of the request's family (each part of a
+ * dump). Returns 0 or -errno; after an error the remaining replies are
+ * read and dropped, and the request fails with that error.
+ */
+typedef int (*ctrmap_nl_reply_fn)(struct nlmsghdr *nlh, void *arg);
+
+/*
+ * Open a handle on the generic netlink family called family_name. This is
+ * ctrmap_open() with the family as a parameter, so tests can exercise the
+ * plumbing against a family the host kernel has ("nlctrl").
+ */
+int ctrmap_nl_open(struct ctrmap_handle **h, const char *family_name);
+
+/*
+ * Build a request: netlink header (type family, flags nlm_flags), generic
+ * netlink header (cmd, CTRMAP_GENL_VERSION), then put's attributes. put may
+ * be NULL. Needs no socket: port and sequence number are filled in when the
+ * message is sent. On success *msgp is the message; free it with
+ * nlmsg_free().
+ */
+int ctrmap_nl_build(int family, uint8_t cmd, int nlm_flags,
+		    ctrmap_nl_put_fn put, const void *put_arg,
+		    struct nl_msg **msgp);
+
+/*
+ * Send a request for cmd on h and wait for its end: an ACK, the end of a
+ * dump (pass NLM_F_DUMP in nlm_flags) or an error. reply may be NULL.
+ * Returns 0 or -errno: the kernel's errno, the first error reply returned,
+ * -EAGAIN if a dump was interrupted by a concurrent change (its replies may
+ * be inconsistent: retry), -EBUSY if h monitors (ctrmap_nl_join()), or a
+ * socket error. Records the kernel's extended ACK in h->ext, and what
+ * ctrmap_errmsg() and ctrmap_errattr() show, named after the request.
+ */
+int ctrmap_nl_cmd(struct ctrmap_handle *h, uint8_t cmd, int nlm_flags,
+		  ctrmap_nl_put_fn put, const void *put_arg,
+		  ctrmap_nl_reply_fn reply, void *reply_arg);
+
+/*
+ * Parse an NLMSG_ERROR message: nlh points to len readable bytes. Fills ext
+ * (zeroed first) and returns the error it carries: 0 for an ACK, -errno for
+ * an error, -EBADMSG if the message is too short or its errno is not one.
+ * Malformed extended ACK attributes are skipped, never read out of bounds.
+ */
+int ctrmap_nl_parse_error(const struct nlmsghdr *nlh, size_t len,
+			  struct ctrmap_extack *ext);
+
+/*
+ * Parse an NLMSG_DONE message the same way: a dump that failed part-way
+ * ends with NLMSG_DONE carrying -errno and, possibly, an extended ACK.
+ */
+int ctrmap_nl_parse_done(const struct nlmsghdr *nlh, size_t len,
+			 struct ctrmap_extack *ext);
+
+/* libnl's NLE_* code (positive or negative) as a negative errno. */
+int ctrmap_nl_errno(int nlerr);
+
+/*
+ * Join multicast group group_name of h's family. From then on h receives
+ * notifications (ctrmap_nl_next_msg()) and refuses requests with -EBUSY.
+ * -ENOENT if the family has no such group.
+ */
+int ctrmap_nl_join(struct ctrmap_handle *h, const char *group_name);
+
+/*
+ * The next message of h's family that h's peer (the kernel) sent, from
+ * the datagram already received or from the socket. Waits until deadline
+ * (CLOCK_MONOTONIC, in ms; negative: for ever). *nlhp points into h's
+ * buffer and is valid until the next call on h; the message is at least
+ * a netlink and a generic netlink header long. Returns 0, -EAGAIN at the
+ * deadline, -EINTR, -ENOBUFS (events were lost), or a socket error.
+ */
+int ctrmap_nl_next_msg(struct ctrmap_handle *h, int64_t deadline,
+		       struct nlmsghdr **nlhp);
+
+/* Now on CLOCK_MONOTONIC in ms, for ctrmap_nl_next_msg()'s deadline. */
+int64_t ctrmap_nl_now_ms(void);
+
+/*
+ * The next message of type type in the datagram [buf, buf + len), from
+ * byte *pos on; other types (NLMSG_NOOP, NLMSG_ERROR...) and messages too
+ * short for a generic netlink header are skipped. Advances *pos past it.
+ * Returns 1 with *nlhp set, or 0 when the datagram holds no more (a
+ * malformed rest is dropped).
+ */
+int ctrmap_nl_walk(unsigned char *buf, size_t len, size_t *pos, int type,
+		   struct nlmsghdr **nlhp);
+
+/*
+ * Names of ctrmap's attributes in a request req, as ctrmap_errattr() shows
+ * them. ctrmap_attr_at: the attribute that starts at, or contains, byte
+ * offs of req (the innermost one known). ctrmap_attr_missing: the missing
+ * attribute ext reports, inside the nest at ext->miss_nest if given. Both
+ * write a NUL-terminated path to buf ("source.period_ns"; unknown types
+ * by number) and return 0, or -ENOENT if there is nothing to name.
+ */
+int ctrmap_attr_at(const struct nlmsghdr *req, uint32_t offs, char *buf,
+		   size_t size);
+int ctrmap_attr_missing(const struct nlmsghdr *req,
+			const struct ctrmap_extack *ext, char *buf,
+			size_t size);
+
+/* Parse a CTRMAP_CMD_STATS reply. -EPROTO if it is malformed. */
+int ctrmap_parse_stats(struct nlmsghdr *nlh, struct ctrmap_stats *st);
+
+/* Parse a CTRMAP_CMD_ATTACH reply. -EPROTO if it is malformed. */
+int ctrmap_parse_attach(struct nlmsghdr *nlh, struct ctrmap_attach_reply *out);
+
+/*
+ * A parsed CTRMAP_CMD_GET reply: info, whose bindings and pages point to
+ * the arrays here. Free them with ctrmap_region_free().
+ */
+struct ctrmap_region_buf {
+	struct ctrmap_region_info info;
+	struct ctrmap_binding_info *bindings;
+	struct ctrmap_page_info *pages;
+};
+
+/*
+ * Parse one region of a CTRMAP_CMD_GET reply. -EPROTO if it is malformed,
+ * -ENOMEM. On failure nothing is left to free.
+ */
+int ctrmap_parse_region(struct nlmsghdr *nlh, struct ctrmap_region_buf *r);
+void ctrmap_region_free(struct ctrmap_region_buf *r);
+
+/*
+ * Parse a notification into ev: 0, -ENOENT for a command this library does
+ * not know (to be skipped), -EPROTO if it is malformed.
+ */
+int ctrmap_parse_event(struct nlmsghdr *nlh, struct ctrmap_event *ev);
+
+#endif /* CTRMAP_INTERNAL_H */

@@ -1,0 +1,403 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Regions: CTRMAP_CMD_ATTACH, _DETACH, _ADD, and _GET (do and dump) with
+ * the parser of its reply.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+
+#include "internal.h"
+
+/* Exact lengths: a reply that disagrees with the ABI is refused. */
+#define POLICY_U8 { .type = NLA_U8, .maxlen = sizeof(uint8_t) }
+#define POLICY_U32 { .type = NLA_U32, .maxlen = sizeof(uint32_t) }
+#define POLICY_U64 { .type = NLA_U64, .maxlen = sizeof(uint64_t) }
+
+/* What the requests below carry; each put function takes its part. */
+struct region_req {
+	uint32_t pid;
+	uint64_t addr;
+	uint64_t len;
+	uint32_t id;
+	uint32_t index;
+	uint64_t delta;
+	bool dump;
+	bool verbose;
+};
+
+static int put_attach(struct nl_msg *msg, const void *arg)
+{
+	const struct region_req *req = arg;
+
+	if (nla_put_u32(msg, CTRMAP_A_PID, req->pid) < 0 ||
+	    nla_put_u64(msg, CTRMAP_A_ADDR, req->addr) < 0 ||
+	    nla_put_u64(msg, CTRMAP_A_LEN, req->len) < 0)
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int put_id(struct nl_msg *msg, const void *arg)
+{
+	const struct region_req *req = arg;
+
+	return nla_put_u32(msg, CTRMAP_A_REGION_ID, req->id) < 0 ?
+	       -EMSGSIZE : 0;
+}
+
+static int put_add(struct nl_msg *msg, const void *arg)
+{
+	const struct region_req *req = arg;
+
+	if (nla_put_u32(msg, CTRMAP_A_REGION_ID, req->id) < 0 ||
+	    nla_put_u32(msg, CTRMAP_A_INDEX, req->index) < 0 ||
+	    nla_put_u64(msg, CTRMAP_A_DELTA, req->delta) < 0)
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* GET do names the region; a dump may name the process it lists. */
+static int put_get(struct nl_msg *msg, const void *arg)
+{
+	const struct region_req *req = arg;
+
+	if (!req->dump && nla_put_u32(msg, CTRMAP_A_REGION_ID, req->id) < 0)
+		return -EMSGSIZE;
+	if (req->dump && req->pid &&
+	    nla_put_u32(msg, CTRMAP_A_PID, req->pid) < 0)
+		return -EMSGSIZE;
+	if (req->verbose && nla_put_flag(msg, CTRMAP_A_VERBOSE) < 0)
+		return -EMSGSIZE;
+	return 0;
+}
+
+static const struct nla_policy attach_reply_policy[CTRMAP_A_MAX + 1] = {
+	[CTRMAP_A_REGION_ID] = POLICY_U32,
+	[CTRMAP_A_NCOUNTERS] = POLICY_U32,
+	[CTRMAP_A_NPAGES] = POLICY_U32,
+};
+
+int ctrmap_parse_attach(struct nlmsghdr *nlh, struct ctrmap_attach_reply *out)
+{
+	struct nlattr *tb[CTRMAP_A_MAX + 1];
+
+	memset(out, 0, sizeof(*out));
+	/* Unknown attributes are skipped: newer modules may add some. */
+	if (genlmsg_parse(nlh, 0, tb, CTRMAP_A_MAX, attach_reply_policy) < 0 ||
+	    !tb[CTRMAP_A_REGION_ID] || !tb[CTRMAP_A_NCOUNTERS] ||
+	    !tb[CTRMAP_A_NPAGES])
+		return -EPROTO;
+	out->id = nla_get_u32(tb[CTRMAP_A_REGION_ID]);
+	out->ncounters = nla_get_u32(tb[CTRMAP_A_NCOUNTERS]);
+	out->npages = nla_get_u32(tb[CTRMAP_A_NPAGES]);
+	return 0;
+}
+
+struct attach_reply {
+	struct ctrmap_attach_reply *out;
+	bool seen;
+};
+
+static int on_attach_reply(struct nlmsghdr *nlh, void *arg)
+{
+	struct attach_reply *r = arg;
+
+	/* A "do" command answers with exactly one message. */
+	if (r->seen)
+		return -EPROTO;
+	r->seen = true;
+	return ctrmap_parse_attach(nlh, r->out);
+}
+
+int ctrmap_attach(struct ctrmap_handle *h, uint32_t pid, uint64_t addr,
+		  uint64_t len, struct ctrmap_attach_reply *out)
+{
+	struct region_req req = { .pid = pid, .addr = addr, .len = len };
+	struct ctrmap_attach_reply discard;
+	struct attach_reply r = { .out = out ? out : &discard };
+	int ret;
+
+	ret = ctrmap_nl_cmd(h, CTRMAP_CMD_ATTACH, 0, put_attach, &req,
+			    on_attach_reply, &r);
+	if (!ret && !r.seen)
+		ret = -EPROTO;
+	if (ret < 0)
+		memset(r.out, 0, sizeof(*r.out));
+	return ret;
+}
+
+int ctrmap_detach(struct ctrmap_handle *h, uint32_t id)
+{
+	struct region_req req = { .id = id };
+
+	return ctrmap_nl_cmd(h, CTRMAP_CMD_DETACH, 0, put_id, &req, NULL,
+			     NULL);
+}
+
+int ctrmap_add(struct ctrmap_handle *h, uint32_t id, uint32_t index,
+	       uint64_t delta)
+{
+	struct region_req req = { .id = id, .index = index, .delta = delta };
+
+	return ctrmap_nl_cmd(h, CTRMAP_CMD_ADD, 0, put_add, &req, NULL, NULL);
+}
+
+static const struct nla_policy region_policy[CTRMAP_A_MAX + 1] = {
+	[CTRMAP_A_REGION_ID] = POLICY_U32,
+	[CTRMAP_A_PID] = POLICY_U32,
+	[CTRMAP_A_COMM] = { .type = NLA_STRING },
+	[CTRMAP_A_ADDR] = POLICY_U64,
+	[CTRMAP_A_LEN] = POLICY_U64,
+	[CTRMAP_A_NPAGES] = POLICY_U32,
+	[CTRMAP_A_NCOUNTERS] = POLICY_U32,
+	[CTRMAP_A_STATE] = POLICY_U8,
+	[CTRMAP_A_BINDINGS] = { .type = NLA_NESTED },
+	[CTRMAP_A_PAGES] = { .type = NLA_NESTED },
+};
+
+static const struct nla_policy binding_policy[CTRMAP_BINDING_A_MAX + 1] = {
+	[CTRMAP_BINDING_A_INDEX] = POLICY_U32,
+	[CTRMAP_BINDING_A_SOURCE] = { .type = NLA_NESTED },
+};
+
+static const struct nla_policy source_policy[CTRMAP_SOURCE_A_MAX + 1] = {
+	[CTRMAP_SOURCE_A_TYPE] = POLICY_U8,
+	[CTRMAP_SOURCE_A_PERIOD_NS] = POLICY_U64,
+	[CTRMAP_SOURCE_A_IRQ] = POLICY_U32,
+};
+
+static const struct nla_policy page_policy[CTRMAP_PAGE_A_MAX + 1] = {
+	[CTRMAP_PAGE_A_PFN] = POLICY_U64,
+	[CTRMAP_PAGE_A_PINNED] = POLICY_U8,
+};
+
+/* How many attributes of type type the nest holds. */
+static unsigned int count_nested(struct nlattr *nest, int type)
+{
+	unsigned int n = 0;
+	struct nlattr *nla;
+	int rem;
+
+	nla_for_each_nested(nla, nest, rem)
+		if (nla_type(nla) == type)
+			n++;
+	return n;
+}
+
+/*
+ * A source as BIND takes it and GET shows it. A type this library does
+ * not know keeps its number, without parameters.
+ */
+static int parse_source(struct nlattr *nest, struct ctrmap_source *src)
+{
+	struct nlattr *tb[CTRMAP_SOURCE_A_MAX + 1];
+
+	memset(src, 0, sizeof(*src));
+	if (nla_parse_nested(tb, CTRMAP_SOURCE_A_MAX, nest,
+			     source_policy) < 0 || !tb[CTRMAP_SOURCE_A_TYPE])
+		return -EPROTO;
+	src->type = nla_get_u8(tb[CTRMAP_SOURCE_A_TYPE]);
+	switch (src->type) {
+	case CTRMAP_SOURCE_TIMER:
+		if (!tb[CTRMAP_SOURCE_A_PERIOD_NS])
+			return -EPROTO;
+		src->period_ns = nla_get_u64(tb[CTRMAP_SOURCE_A_PERIOD_NS]);
+		break;
+	case CTRMAP_SOURCE_IRQ:
+		if (!tb[CTRMAP_SOURCE_A_IRQ])
+			return -EPROTO;
+		src->irq = nla_get_u32(tb[CTRMAP_SOURCE_A_IRQ]);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static int parse_bindings(struct nlattr *nest, struct ctrmap_region_buf *r)
+{
+	unsigned int n = count_nested(nest, CTRMAP_A_BINDING), i = 0;
+	struct nlattr *nla;
+	int rem;
+
+	if (!n)
+		return 0;
+	r->bindings = calloc(n, sizeof(*r->bindings));
+	if (!r->bindings)
+		return -ENOMEM;
+	nla_for_each_nested(nla, nest, rem) {
+		struct nlattr *tb[CTRMAP_BINDING_A_MAX + 1];
+		struct ctrmap_binding_info *b = &r->bindings[i];
+
+		if (nla_type(nla) != CTRMAP_A_BINDING)
+			continue;
+		if (nla_parse_nested(tb, CTRMAP_BINDING_A_MAX, nla,
+				     binding_policy) < 0 ||
+		    !tb[CTRMAP_BINDING_A_INDEX] ||
+		    !tb[CTRMAP_BINDING_A_SOURCE] ||
+		    parse_source(tb[CTRMAP_BINDING_A_SOURCE], &b->source))
+			return -EPROTO;
+		b->index = nla_get_u32(tb[CTRMAP_BINDING_A_INDEX]);
+		i++;
+	}
+	r->info.nbindings = i;
+	r->info.bindings = r->bindings;
+	return 0;
+}
+
+static int parse_pages(struct nlattr *nest, struct ctrmap_region_buf *r)
+{
+	unsigned int n = count_nested(nest, CTRMAP_A_PAGE), i = 0;
+	struct nlattr *nla;
+	int rem;
+
+	if (!n)
+		return 0;
+	r->pages = calloc(n, sizeof(*r->pages));
+	if (!r->pages)
+		return -ENOMEM;
+	nla_for_each_nested(nla, nest, rem) {
+		struct nlattr *tb[CTRMAP_PAGE_A_MAX + 1];
+
+		if (nla_type(nla) != CTRMAP_A_PAGE)
+			continue;
+		if (nla_parse_nested(tb, CTRMAP_PAGE_A_MAX, nla,
+				     page_policy) < 0 ||
+		    !tb[CTRMAP_PAGE_A_PFN] || !tb[CTRMAP_PAGE_A_PINNED])
+			return -EPROTO;
+		r->pages[i].pfn = nla_get_u64(tb[CTRMAP_PAGE_A_PFN]);
+		r->pages[i].pinned = nla_get_u8(tb[CTRMAP_PAGE_A_PINNED]);
+		i++;
+	}
+	r->info.npage_info = i;
+	r->info.pages = r->pages;
+	return 0;
+}
+
+void ctrmap_region_free(struct ctrmap_region_buf *r)
+{
+	free(r->bindings);
+	free(r->pages);
+	memset(r, 0, sizeof(*r));
+}
+
+int ctrmap_parse_region(struct nlmsghdr *nlh, struct ctrmap_region_buf *r)
+{
+	static const int required[] = {
+		CTRMAP_A_REGION_ID, CTRMAP_A_PID, CTRMAP_A_COMM,
+		CTRMAP_A_ADDR, CTRMAP_A_LEN, CTRMAP_A_NPAGES,
+		CTRMAP_A_NCOUNTERS, CTRMAP_A_STATE,
+	};
+	struct nlattr *tb[CTRMAP_A_MAX + 1];
+	struct ctrmap_region_info *info = &r->info;
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	/* Unknown attributes are skipped: newer modules may add some. */
+	if (genlmsg_parse(nlh, 0, tb, CTRMAP_A_MAX, region_policy) < 0)
+		return -EPROTO;
+	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
+		if (!tb[required[i]])
+			return -EPROTO;
+
+	info->id = nla_get_u32(tb[CTRMAP_A_REGION_ID]);
+	info->pid = nla_get_u32(tb[CTRMAP_A_PID]);
+	/* A longer name from a future kernel is cut, not refused. */
+	nla_strlcpy(info->comm, tb[CTRMAP_A_COMM], sizeof(info->comm));
+	info->addr = nla_get_u64(tb[CTRMAP_A_ADDR]);
+	info->len = nla_get_u64(tb[CTRMAP_A_LEN]);
+	info->npages = nla_get_u32(tb[CTRMAP_A_NPAGES]);
+	info->ncounters = nla_get_u32(tb[CTRMAP_A_NCOUNTERS]);
+	info->state = nla_get_u8(tb[CTRMAP_A_STATE]);
+
+	ret = 0;
+	if (tb[CTRMAP_A_BINDINGS])
+		ret = parse_bindings(tb[CTRMAP_A_BINDINGS], r);
+	if (!ret && tb[CTRMAP_A_PAGES])
+		ret = parse_pages(tb[CTRMAP_A_PAGES], r);
+	if (ret)
+		ctrmap_region_free(r);
+	return ret;
+}
+
+/* One GET request in flight: the caller's callback and how it ended. */
+struct get_reply {
+	ctrmap_region_cb cb;
+	void *arg;
+	bool dump;
+	unsigned int seen;	/* regions reported */
+	int stop;		/* cb's non-zero return, or a parse error */
+};
+
+static int on_region(struct nlmsghdr *nlh, void *arg)
+{
+	struct get_reply *g = arg;
+	struct ctrmap_region_buf r;
+	int ret;
+
+	/*
+	 * After a stop the rest of the replies are read and dropped, so the
+	 * socket stays in step.
+	 */
+	if (g->stop)
+		return 0;
+	/* A "do" command answers with exactly one message. */
+	if (!g->dump && g->seen) {
+		g->stop = -EPROTO;
+		return 0;
+	}
+	ret = ctrmap_parse_region(nlh, &r);
+	if (ret) {
+		g->stop = ret;
+		return 0;
+	}
+	g->seen++;
+	g->stop = g->cb(&r.info, g->arg);
+	ctrmap_region_free(&r);
+	return 0;
+}
+
+static int get_regions(struct ctrmap_handle *h, const struct region_req *req,
+		       unsigned int flags, ctrmap_region_cb cb, void *arg)
+{
+	struct get_reply g = { .cb = cb, .arg = arg, .dump = req->dump };
+	int ret;
+
+	if (!cb || (flags & ~CTRMAP_GET_VERBOSE))
+		return -EINVAL;
+	ret = ctrmap_nl_cmd(h, CTRMAP_CMD_GET, req->dump ? NLM_F_DUMP : 0,
+			    put_get, req, on_region, &g);
+	/* The callback's word, or the parser's, is the last. */
+	if (g.stop)
+		return g.stop;
+	if (!ret && !req->dump && !g.seen)
+		ret = -EPROTO;
+	return ret;
+}
+
+int ctrmap_get(struct ctrmap_handle *h, uint32_t id, unsigned int flags,
+	       ctrmap_region_cb cb, void *arg)
+{
+	struct region_req req = {
+		.id = id,
+		.verbose = flags & CTRMAP_GET_VERBOSE,
+	};
+
+	return get_regions(h, &req, flags, cb, arg);
+}
+
+int ctrmap_list(struct ctrmap_handle *h, uint32_t pid, unsigned int flags,
+		ctrmap_region_cb cb, void *arg)
+{
+	struct region_req req = {
+		.pid = pid,
+		.dump = true,
+		.verbose = flags & CTRMAP_GET_VERBOSE,
+	};
+
+	return get_regions(h, &req, flags, cb, arg);
+}

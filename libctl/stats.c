@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* CTRMAP_CMD_STATS: the module's version, counts and limits. */
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+
+#include "internal.h"
+
+/* Exact lengths: a reply that disagrees with the ABI is refused. */
+#define POLICY_U32 { .type = NLA_U32, .maxlen = sizeof(uint32_t) }
+#define POLICY_U64 { .type = NLA_U64, .maxlen = sizeof(uint64_t) }
+
+static const struct nla_policy stats_reply_policy[CTRMAP_A_MAX + 1] = {
+	[CTRMAP_A_VERSION] = { .type = NLA_STRING },
+	[CTRMAP_A_STATS] = { .type = NLA_NESTED },
+	[CTRMAP_A_LIMITS] = { .type = NLA_NESTED },
+};
+
+static const struct nla_policy stats_policy[CTRMAP_STATS_A_MAX + 1] = {
+	[CTRMAP_STATS_A_REGIONS] = POLICY_U32,
+	[CTRMAP_STATS_A_PINNED_PAGES] = POLICY_U64,
+	[CTRMAP_STATS_A_BINDINGS] = POLICY_U32,
+	[CTRMAP_STATS_A_ATTACHES] = POLICY_U64,
+	[CTRMAP_STATS_A_DETACHES] = { .type = NLA_NESTED },
+};
+
+/* The attribute type is the reason; CTRMAP_REASON_NONE is never sent. */
+static const struct nla_policy detaches_policy[CTRMAP_REASON_MAX + 1] = {
+	[CTRMAP_REASON_REQUEST] = POLICY_U64,
+	[CTRMAP_REASON_EXIT] = POLICY_U64,
+	[CTRMAP_REASON_UNMAPPED] = POLICY_U64,
+	[CTRMAP_REASON_UNLOAD] = POLICY_U64,
+};
+
+static const struct nla_policy limits_policy[CTRMAP_LIMIT_A_MAX + 1] = {
+	[CTRMAP_LIMIT_A_MAX_REGIONS] = POLICY_U32,
+	[CTRMAP_LIMIT_A_MAX_REGIONS_PER_PROCESS] = POLICY_U32,
+	[CTRMAP_LIMIT_A_MAX_REGION_PAGES] = POLICY_U32,
+	[CTRMAP_LIMIT_A_TIMER_MIN_PERIOD_NS] = POLICY_U64,
+	[CTRMAP_LIMIT_A_SOURCES] = POLICY_U32,
+	[CTRMAP_LIMIT_A_MAX_BINDINGS] = POLICY_U32,
+};
+
+/* Whether tb[first..last] are all present. */
+static bool have_all(struct nlattr *const *tb, int first, int last)
+{
+	for (int type = first; type <= last; type++)
+		if (!tb[type])
+			return false;
+	return true;
+}
+
+int ctrmap_parse_stats(struct nlmsghdr *nlh, struct ctrmap_stats *st)
+{
+	struct nlattr *tb[CTRMAP_A_MAX + 1];
+	struct nlattr *stats[CTRMAP_STATS_A_MAX + 1];
+	struct nlattr *detaches[CTRMAP_REASON_MAX + 1];
+	struct nlattr *limits[CTRMAP_LIMIT_A_MAX + 1];
+
+	memset(st, 0, sizeof(*st));
+
+	/* Unknown attributes are skipped: newer modules may add some. */
+	if (genlmsg_parse(nlh, 0, tb, CTRMAP_A_MAX, stats_reply_policy) < 0 ||
+	    !tb[CTRMAP_A_VERSION] || !tb[CTRMAP_A_STATS] ||
+	    !tb[CTRMAP_A_LIMITS])
+		return -EPROTO;
+
+	if (nla_parse_nested(stats, CTRMAP_STATS_A_MAX, tb[CTRMAP_A_STATS],
+			     stats_policy) < 0 ||
+	    !have_all(stats, CTRMAP_STATS_A_REGIONS, CTRMAP_STATS_A_DETACHES))
+		return -EPROTO;
+
+	if (nla_parse_nested(detaches, CTRMAP_REASON_MAX,
+			     stats[CTRMAP_STATS_A_DETACHES],
+			     detaches_policy) < 0 ||
+	    !have_all(detaches, CTRMAP_REASON_REQUEST, CTRMAP_REASON_MAX))
+		return -EPROTO;
+
+	if (nla_parse_nested(limits, CTRMAP_LIMIT_A_MAX, tb[CTRMAP_A_LIMITS],
+			     limits_policy) < 0 ||
+	    !have_all(limits, CTRMAP_LIMIT_A_MAX_REGIONS,
+		      CTRMAP_LIMIT_A_SOURCES))
+		return -EPROTO;
+
+	/* The version is informational: a longer one is cut, not refused. */
+	nla_strlcpy(st->version, tb[CTRMAP_A_VERSION], sizeof(st->version));
+
+	st->regions = nla_get_u32(stats[CTRMAP_STATS_A_REGIONS]);
+	st->pinned_pages = nla_get_u64(stats[CTRMAP_STATS_A_PINNED_PAGES]);
+	st->bindings = nla_get_u32(stats[CTRMAP_STATS_A_BINDINGS]);
+	st->attaches = nla_get_u64(stats[CTRMAP_STATS_A_ATTACHES]);
+	for (int reason = CTRMAP_REASON_REQUEST; reason <= CTRMAP_REASON_MAX;
+	     reason++)
+		st->detaches[reason] = nla_get_u64(detaches[reason]);
+
+	st->limits.max_regions =
+		nla_get_u32(limits[CTRMAP_LIMIT_A_MAX_REGIONS]);
+	st->limits.max_regions_per_process =
+		nla_get_u32(limits[CTRMAP_LIMIT_A_MAX_REGIONS_PER_PROCESS]);
+	st->limits.max_region_pages =
+		nla_get_u32(limits[CTRMAP_LIMIT_A_MAX_REGION_PAGES]);
+	st->limits.timer_min_period_ns =
+		nla_get_u64(limits[CTRMAP_LIMIT_A_TIMER_MIN_PERIOD_NS]);
+	st->limits.sources = nla_get_u32(limits[CTRMAP_LIMIT_A_SOURCES]);
+	if (limits[CTRMAP_LIMIT_A_MAX_BINDINGS])
+		st->limits.max_bindings =
+			nla_get_u32(limits[CTRMAP_LIMIT_A_MAX_BINDINGS]);
+	return 0;
+}
+
+struct stats_reply {
+	struct ctrmap_stats *st;
+	bool seen;
+};
+
+static int on_stats_reply(struct nlmsghdr *nlh, void *arg)
+{
+	struct stats_reply *r = arg;
+
+	/* A "do" command answers with exactly one message. */
+	if (r->seen)
+		return -EPROTO;
+	r->seen = true;
+	return ctrmap_parse_stats(nlh, r->st);
+}
+
+int ctrmap_stats(struct ctrmap_handle *h, struct ctrmap_stats *st)
+{
+	struct stats_reply r = { .st = st };
+	int ret;
+
+	memset(st, 0, sizeof(*st));
+	ret = ctrmap_nl_cmd(h, CTRMAP_CMD_STATS, 0, NULL, NULL,
+			    on_stats_reply, &r);
+	if (!ret && !r.seen)
+		ret = -EPROTO;
+	if (ret < 0)
+		memset(st, 0, sizeof(*st));
+	return ret;
+}

@@ -1,0 +1,193 @@
+#!/usr/bin/env bats
+# Bad input: each refusal has its own errno and an extack message, and
+# changes nothing (no pin taken, no region left).
+
+load ../lib
+
+setup() {
+	require_guest
+	modprobe ctrmap
+	# A disk file system for the file mapping: tmpfs (where /tmp and the
+	# guest's writable overlay live) is shmem, which ctrmap accepts.
+	DISK=$BATS_TEST_TMPDIR/disk
+	mkdir -p "$DISK"
+	truncate -s 4M "$BATS_TEST_TMPDIR/disk.img"
+	mkfs.ext2 -q -F "$BATS_TEST_TMPDIR/disk.img"
+	mount -o loop "$BATS_TEST_TMPDIR/disk.img" "$DISK"
+	mkfifo "$BATS_TEST_TMPDIR/maps.in"
+	CTRMAP_MAPS_DIR=$DISK "$MAPS" <"$BATS_TEST_TMPDIR/maps.in" >"$BATS_TEST_TMPDIR/maps" 2>&1 &
+	MPID=$!
+	exec 8>"$BATS_TEST_TMPDIR/maps.in"
+	STARTED_PIDS+=" $MPID"
+	wait_lines "$BATS_TEST_TMPDIR/maps" '^hole=' 1
+	for m in ro none hole file rw; do
+		eval "$m=\$(sed -n 's/^$m=//p' \"\$BATS_TEST_TMPDIR/maps\")"
+	done
+	read -r A0 R0 < <(pins)
+}
+
+teardown() {
+	exec 8>&- 2>/dev/null || true
+	stop_started
+	umount "$DISK" 2>/dev/null || true
+}
+
+# nlraw's verdict: the errno by name, and a message matching REGEX.
+assert_refused() { # ERRNO REGEX
+	assert_failure 1
+	assert_line --regexp "^errno=$(errno_of "$1") "
+	assert_line --regexp "^msg=.*$2"
+}
+
+assert_nothing_changed() {
+	read -r a r < <(pins)
+	assert_equal "$a $r" "$A0 $R0"
+	assert_equal "$(regions_listed)" 0
+}
+
+attach_raw() { # PID ADDR LEN
+	run "$NLRAW" $CTRMAP_CMD_ATTACH $CTRMAP_A_PID:u32:$1 \
+		$CTRMAP_A_ADDR:u64:"$(printf %u $(($2)))" $CTRMAP_A_LEN:u64:$(($3))
+}
+
+@test "missing attributes are named" {
+	run "$NLRAW" $CTRMAP_CMD_ATTACH $CTRMAP_A_ADDR:u64:$((rw)) $CTRMAP_A_LEN:u64:4096
+	assert_refused EINVAL "pid"
+	run "$NLRAW" $CTRMAP_CMD_ATTACH $CTRMAP_A_PID:u32:$MPID $CTRMAP_A_LEN:u64:4096
+	assert_refused EINVAL "addr"
+	run "$NLRAW" $CTRMAP_CMD_ATTACH $CTRMAP_A_PID:u32:$MPID $CTRMAP_A_ADDR:u64:$((rw))
+	assert_refused EINVAL "len"
+	run "$NLRAW" $CTRMAP_CMD_DETACH
+	assert_refused EINVAL "region id"
+	assert_nothing_changed
+}
+
+@test "malformed attributes: wrong size, unknown to the command" {
+	run "$NLRAW" $CTRMAP_CMD_ATTACH $CTRMAP_A_PID:u64:$MPID \
+		$CTRMAP_A_ADDR:u64:$((rw)) $CTRMAP_A_LEN:u64:4096
+	assert_refused EINVAL ""
+	assert_line --regexp '^offs=[0-9]+'
+	run "$NLRAW" $CTRMAP_CMD_ATTACH $CTRMAP_A_PID:u32:$MPID \
+		$CTRMAP_A_ADDR:u64:$((rw)) $CTRMAP_A_LEN:u64:4096 $CTRMAP_A_VERBOSE:flag
+	assert_refused EINVAL ""
+	assert_line --regexp '^offs=[0-9]+'
+	assert_nothing_changed
+}
+
+@test "an unaligned address" {
+	attach_raw $MPID $((rw + 4)) 4092
+	assert_refused EINVAL "8-byte aligned"
+	assert_nothing_changed
+}
+
+@test "a zero, too short, or too large length" {
+	attach_raw $MPID $rw 0
+	assert_refused ERANGE ""
+	attach_raw $MPID $rw 71
+	assert_refused ERANGE ""
+	max=$(config_value "$TOP/module/ctrmap_config.h" CONFIG_CTRMAP_MAX_REGION_PAGES)
+	attach_raw $MPID $rw $(((max + 1) * 4096))
+	assert_refused E2BIG "CONFIG_CTRMAP_MAX_REGION_PAGES"
+	assert_nothing_changed
+}
+
+@test "a range that wraps around" {
+	attach_raw $MPID -4096 8192
+	assert_refused EINVAL "wraps around"
+	assert_nothing_changed
+}
+
+@test "an unmapped range, and a range with a hole" {
+	attach_raw $MPID $((hole + 4096)) 4096
+	assert_refused EFAULT "not mapped"
+	attach_raw $MPID $hole $((3 * 4096))
+	assert_refused EFAULT "hole"
+	assert_nothing_changed
+}
+
+@test "read-only and PROT_NONE memory" {
+	attach_raw $MPID $ro 4096
+	assert_refused EACCES "not writable"
+	attach_raw $MPID $none 4096
+	assert_refused EACCES "not writable"
+	assert_nothing_changed
+}
+
+@test "a regular file mapping" {
+	attach_raw $MPID $file 4096
+	assert_refused EOPNOTSUPP "regular file"
+	assert_nothing_changed
+}
+
+@test "a VM_IO / VM_PFNMAP mapping (the vDSO's vvar)" {
+	vvar=0x$(awk '/\[vvar\]/ { split($1, a, "-"); print a[1]; exit }' "/proc/$MPID/maps")
+	[ "$vvar" != 0x ]
+	attach_raw $MPID $vvar 4096
+	assert_refused EOPNOTSUPP "VM_IO or VM_PFNMAP"
+	assert_nothing_changed
+}
+
+@test "a PID that does not exist, and PID 0" {
+	attach_raw "$(cat /proc/sys/kernel/pid_max)" $rw 4096
+	assert_refused ESRCH "no such process"
+	attach_raw 0 $rw 4096
+	assert_refused ERANGE ""
+	assert_nothing_changed
+}
+
+@test "a kernel thread" {
+	attach_raw 2 $rw 4096
+	assert_refused EINVAL "kernel thread"
+	assert_nothing_changed
+}
+
+@test "a zombie" {
+	# The child exits at once; its parent (now sleep) never reaps it.
+	bash -c 'true & echo $! >"$0"; exec sleep 30' "$BATS_TEST_TMPDIR/zpid" &
+	STARTED_PIDS+=" $!"
+	wait_lines "$BATS_TEST_TMPDIR/zpid" . 1
+	zpid=$(cat "$BATS_TEST_TMPDIR/zpid")
+	for _ in $(seq 100); do
+		[ "$(awk '{ print $3 }' "/proc/$zpid/stat")" = Z ] && break
+		sleep 0.05
+	done
+	assert_equal "$(awk '{ print $3 }' "/proc/$zpid/stat")" Z
+	attach_raw "$zpid" $rw 4096
+	assert_refused ESRCH "zombie"
+	assert_nothing_changed
+}
+
+@test "detach, get and add of an unknown region id" {
+	run "$NLRAW" $CTRMAP_CMD_DETACH $CTRMAP_A_REGION_ID:u32:999999
+	assert_refused ENOENT "no such region"
+	run "$NLRAW" $CTRMAP_CMD_GET $CTRMAP_A_REGION_ID:u32:999999
+	assert_refused ENOENT "no such region"
+	run "$NLRAW" $CTRMAP_CMD_ADD $CTRMAP_A_REGION_ID:u32:999999 \
+		$CTRMAP_A_INDEX:u32:0 $CTRMAP_A_DELTA:u64:1
+	assert_refused ENOENT "no such region"
+	assert_nothing_changed
+}
+
+@test "an index past the last counter" {
+	attach "$MPID" "$rw" 4096
+	n=$(( (4096 - 64) / 8 ))
+	run "$NLRAW" $CTRMAP_CMD_ADD $CTRMAP_A_REGION_ID:u32:$RID \
+		$CTRMAP_A_INDEX:u32:$n $CTRMAP_A_DELTA:u64:1
+	assert_refused ERANGE "index past"
+	run "$NLRAW" $CTRMAP_CMD_ADD $CTRMAP_A_REGION_ID:u32:$RID \
+		$CTRMAP_A_INDEX:u32:$((n - 1)) $CTRMAP_A_DELTA:u64:1
+	assert_success
+	"$CTL" detach "$RID"
+	read -r a r < <(pins)
+	assert_equal $((r - R0)) $((a - A0))
+	assert_equal "$(regions_listed)" 0
+}
+
+@test "counterctl shows the kernel's message and exits 1" {
+	run "$CTL" attach --pid "$MPID" --addr "$ro" --len 4096
+	assert_failure 1
+	assert_output --partial "kernel reports: the range is not writable"
+	run "$CTL" attach --pid "$MPID" --addr junk --len 4096
+	assert_failure 2
+	assert_nothing_changed
+}

@@ -1,0 +1,130 @@
+#!/usr/bin/env bats
+# Teardown: the process exits, execs or changes its mapping of the range,
+# or the module goes. Every case sends DETACHED with its reason and gives
+# every pin back; events that keep the mapping (mprotect, fork) do not
+# detach.
+
+load ../lib
+
+setup() {
+	require_guest
+	modprobe ctrmap
+	read -r A0 R0 < <(pins)
+	start_watch
+}
+
+teardown() {
+	stop_started
+}
+
+assert_pins_balanced() {
+	local a r
+	read -r a r < <(pins)
+	assert_equal $((r - R0)) $((a - A0))
+}
+
+@test "exit while attached (and while ADD runs): reason exit" {
+	start_target -m mmap -p 2
+	attach "$TPID" "$TADDR" "$TLEN"
+	( while "$CTL" add "$RID" 1 1 2>/dev/null; do :; done ) &
+	adder=$!
+	sleep 0.5
+	kill -9 "$TPID"
+	assert_equal "$(detach_reason "$RID")" exit
+	wait "$adder" || true	# ends when the region is gone
+	assert_pins_balanced
+	assert_equal "$(regions_listed)" 0
+	run "$CTL" -j status
+	assert_equal "$(jq -r .detaches.exit <<<"$output")" 1
+}
+
+@test "exec while attached: reason exit" {
+	start_target -m mmap
+	attach "$TPID" "$TADDR" "$TLEN"
+	target_cmd exec
+	assert_equal "$(detach_reason "$RID")" exit
+	assert_pins_balanced
+	assert_equal "$(regions_listed)" 0
+}
+
+@test "munmap: reason unmapped" {
+	start_target -m mmap
+	attach "$TPID" "$TADDR" "$TLEN"
+	target_cmd munmap
+	assert_equal "$(detach_reason "$RID")" unmapped
+	assert_pins_balanced
+	assert_equal "$(regions_listed)" 0
+}
+
+@test "mremap to another address: reason unmapped" {
+	start_target -m mmap
+	attach "$TPID" "$TADDR" "$TLEN"
+	target_cmd mremap
+	assert_equal "$(detach_reason "$RID")" unmapped
+	assert_pins_balanced
+}
+
+@test "MADV_DONTNEED: reason unmapped" {
+	start_target -m mmap
+	attach "$TPID" "$TADDR" "$TLEN"
+	target_cmd dontneed
+	assert_equal "$(detach_reason "$RID")" unmapped
+	assert_pins_balanced
+	assert_equal "$(regions_listed)" 0
+}
+
+@test "MAP_FIXED over the range: reason unmapped" {
+	start_target -m mmap
+	attach "$TPID" "$TADDR" "$TLEN"
+	target_cmd mapfixed
+	assert_equal "$(detach_reason "$RID")" unmapped
+	assert_pins_balanced
+}
+
+@test "MADV_DONTNEED on shmem keeps the region: the pages stay the file's" {
+	start_target -m memfd
+	attach "$TPID" "$TADDR" "$TLEN"
+	target_cmd dontneed
+	"$CTL" add "$RID" 0 3
+	line=$(target_print)
+	[[ $line == state=attached* ]]
+	assert_equal "$(counter_of "$line" 0)" 3
+	assert_equal "$(regions_listed)" 1
+}
+
+@test "mprotect(PROT_READ) keeps the region attached and counting" {
+	start_target -m mmap
+	attach "$TPID" "$TADDR" "$TLEN"
+	target_cmd mprotect
+	"$CTL" add "$RID" 0 11
+	line=$(target_print)
+	[[ $line == state=attached* ]]
+	assert_equal "$(counter_of "$line" 0)" 11
+	assert_equal "$(regions_listed)" 1
+	[ ! -s "$WOUT" ]
+}
+
+@test "unload with regions attached: reason unload, pins balanced" {
+	start_target -m mmap
+	attach "$TPID" "$TADDR" "$TLEN"
+	r1=$RID
+	start_target -m memfd -p 2
+	attach "$TPID" "$TADDR" "$TLEN"
+	r2=$RID
+	kill "$WPID"
+	run rmmod ctrmap
+	assert_success
+	assert_pins_balanced
+	line=$(target_print)
+	[[ $line == "state=detached reason=unload"* ]]
+}
+
+@test "detach reports reason request to the monitor group" {
+	start_target -m mmap
+	attach "$TPID" "$TADDR" "$TLEN"
+	"$CTL" detach "$RID"
+	assert_equal "$(detach_reason "$RID")" request
+	run "$CTL" detach "$RID"
+	assert_failure 1
+	assert_pins_balanced
+}

@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * nlraw: send one raw request to the ctrmap family and show how the kernel
+ * answered. The test suite uses it to send what counterctl never would:
+ * unknown commands, wrong attribute types and lengths, missing attributes.
+ *
+ *   nlraw [--dump] [--family NAME] CMD [TYPE:KIND[:VALUE]...]
+ *
+ * CMD is the generic netlink command number. Each attribute is TYPE:u8:N,
+ * TYPE:u16:N, TYPE:u32:N, TYPE:u64:N (decimal or 0x hex), TYPE:str:TEXT
+ * (NUL-terminated), TYPE:flag (no payload) or TYPE:hex:BYTES (raw payload,
+ * e.g. DEADBEEF). --dump sets NLM_F_DUMP. --family talks to another family
+ * (e.g. nlctrl, to check this tool on a host without ctrmap).
+ *
+ * On success prints "ok" and exits 0. On failure prints errno=N (text),
+ * msg=MESSAGE (empty if none), then offs=N, miss_type=N, miss_nest=N for
+ * those the kernel sent, and exits 1. Usage errors exit 2.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <netlink/attr.h>
+
+#include "internal.h"
+
+struct raw_attr {
+	uint16_t type;
+	size_t len;
+	const void *data;	/* len bytes: into value, argv or hexbuf */
+	union {			/* integers, in host order like nla_put_u* */
+		uint8_t u8;
+		uint16_t u16;
+		uint32_t u32;
+		uint64_t u64;
+	} value;
+	unsigned char *hexbuf;	/* TYPE:hex, allocated */
+};
+
+struct raw_request {
+	size_t nattrs;
+	struct raw_attr *attrs;
+};
+
+static int usage(void)
+{
+	fputs("Usage: nlraw [--dump] [--family NAME] CMD [TYPE:KIND[:VALUE]...]\n"
+	      "KIND: u8 u16 u32 u64 str flag hex\n", stderr);
+	return 2;
+}
+
+/* A whole unsigned number, decimal or 0x hex, at most max. */
+static int parse_uint(const char *s, uint64_t max, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || *end || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int parse_hex(const char *s, struct raw_attr *a)
+{
+	size_t n = strlen(s);
+
+	if (n % 2)
+		return -EINVAL;
+	a->hexbuf = malloc(n / 2 + 1);	/* + 1: malloc(0) may be NULL */
+	if (!a->hexbuf)
+		return -ENOMEM;
+	for (size_t i = 0; i < n / 2; i++) {
+		int hi = hex_digit(s[2 * i]), lo = hex_digit(s[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -EINVAL;
+		a->hexbuf[i] = (unsigned char)(hi << 4 | lo);
+	}
+	a->len = n / 2;
+	a->data = a->hexbuf;
+	return 0;
+}
+
+/* Copy [start, end) into field as a string; false if it does not fit. */
+static bool copy_field(char *field, size_t size, const char *start,
+		       const char *end)
+{
+	size_t len = (size_t)(end - start);
+
+	if (len >= size)
+		return false;
+	memcpy(field, start, len);
+	field[len] = '\0';
+	return true;
+}
+
+/* TYPE:KIND[:VALUE] into a; arg must outlive a (str points into it). */
+static int parse_attr(const char *arg, struct raw_attr *a)
+{
+	static const struct {
+		const char *name;
+		size_t size;
+	} ints[] = {
+		{ "u8", 1 }, { "u16", 2 }, { "u32", 4 }, { "u64", 8 },
+	};
+	char type_str[16], kind[8];
+	const char *kind_start, *value;
+	uint64_t type;
+
+	kind_start = strchr(arg, ':');
+	if (!kind_start ||
+	    !copy_field(type_str, sizeof(type_str), arg, kind_start) ||
+	    parse_uint(type_str, UINT16_MAX, &type))
+		return -EINVAL;
+	a->type = (uint16_t)type;
+	kind_start++;
+
+	value = strchr(kind_start, ':');	/* NULL: no VALUE field */
+	if (!copy_field(kind, sizeof(kind), kind_start,
+			value ? value : kind_start + strlen(kind_start)))
+		return -EINVAL;
+	if (value)
+		value++;
+
+	if (!strcmp(kind, "flag")) {
+		if (value)
+			return -EINVAL;
+		a->len = 0;
+		a->data = NULL;
+		return 0;
+	}
+	if (!value)
+		return -EINVAL;
+	if (!strcmp(kind, "str")) {
+		a->len = strlen(value) + 1;
+		a->data = value;
+		return 0;
+	}
+	if (!strcmp(kind, "hex"))
+		return parse_hex(value, a);
+
+	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
+		uint64_t max = ints[i].size == 8 ? UINT64_MAX :
+			       (UINT64_C(1) << (8 * ints[i].size)) - 1;
+		uint64_t v;
+
+		if (strcmp(kind, ints[i].name))
+			continue;
+		if (parse_uint(value, max, &v))
+			return -EINVAL;
+		switch (ints[i].size) {
+		case 1:
+			a->value.u8 = (uint8_t)v;
+			break;
+		case 2:
+			a->value.u16 = (uint16_t)v;
+			break;
+		case 4:
+			a->value.u32 = (uint32_t)v;
+			break;
+		default:
+			a->value.u64 = v;
+			break;
+		}
+		a->len = ints[i].size;
+		a->data = &a->value;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int put_attrs(struct nl_msg *msg, const void *arg)
+{
+	const struct raw_request *req = arg;
+
+	for (size_t i = 0; i < req->nattrs; i++) {
+		const struct raw_attr *a = &req->attrs[i];
+
+		if (nla_put(msg, a->type, (int)a->len, a->data) < 0)
+			return -EMSGSIZE;
+	}
+	return 0;
+}
+
+static void report(const struct ctrmap_handle *h, int err)
+{
+	printf("errno=%d (%s)\n", -err, strerror(-err));
+	printf("msg=%s\n", h ? h->ext.msg : "");
+	if (!h)
+		return;
+	if (h->ext.has_offs)
+		printf("offs=%" PRIu32 "\n", h->ext.offs);
+	if (h->ext.has_miss_type)
+		printf("miss_type=%" PRIu32 "\n", h->ext.miss_type);
+	if (h->ext.has_miss_nest)
+		printf("miss_nest=%" PRIu32 "\n", h->ext.miss_nest);
+}
+
+int main(int argc, char **argv)
+{
+	const char *family = CTRMAP_GENL_NAME;
+	struct raw_request req = { 0 };
+	struct ctrmap_handle *h = NULL;
+	int flags = 0, status = 1, err;
+	uint64_t cmd;
+	int i = 1;
+
+	for (; i < argc && !strncmp(argv[i], "--", 2); i++) {
+		if (!strcmp(argv[i], "--dump"))
+			flags |= NLM_F_DUMP;
+		else if (!strcmp(argv[i], "--family") && i + 1 < argc)
+			family = argv[++i];
+		else
+			return usage();
+	}
+	if (i >= argc || parse_uint(argv[i], UINT8_MAX, &cmd))
+		return usage();
+	i++;
+
+	req.attrs = calloc(argc - i + 1, sizeof(*req.attrs));
+	if (!req.attrs) {
+		perror("nlraw");
+		return 1;
+	}
+	for (; i < argc; i++) {
+		err = parse_attr(argv[i], &req.attrs[req.nattrs++]);
+		if (err == -ENOMEM) {
+			perror("nlraw");
+			goto out;
+		}
+		if (err) {
+			fprintf(stderr, "nlraw: bad attribute '%s'\n", argv[i]);
+			status = usage();
+			goto out;
+		}
+	}
+
+	err = ctrmap_nl_open(&h, family);
+	if (err)
+		fprintf(stderr, "nlraw: cannot open generic netlink family %s\n",
+			family);
+	else
+		err = ctrmap_nl_cmd(h, (uint8_t)cmd, flags, put_attrs, &req,
+				    NULL, NULL);
+	if (err) {
+		report(h, err);
+		goto out;
+	}
+	printf("ok\n");
+	status = 0;
+out:
+	ctrmap_close(h);
+	for (size_t n = 0; n < req.nattrs; n++)
+		free(req.attrs[n].hexbuf);
+	free(req.attrs);
+	return status;
+}

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Parsing a CTRMAP_CMD_STATS reply built by hand the way the module builds
+ * it, plus the variants a parser must refuse or tolerate; and the names of
+ * reasons and source types.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+
+#include "internal.h"
+#include "tap.h"
+
+enum variant {
+	FULL,
+	NO_LIMITS,		/* a required nest is missing */
+	NO_UNLOAD_COUNT,	/* a required detach reason is missing */
+	NO_SOURCES,		/* a required limit is missing */
+	SHORT_REGIONS,		/* u32 sent as u16 */
+	LONG_ATTACHES,		/* u64 sent with 12 bytes */
+	UNTERMINATED_VERSION,
+	LONG_VERSION,		/* does not fit version[64] */
+	UNKNOWN_ATTRS,		/* from a newer module: ignored */
+};
+
+static struct nl_msg *build_reply(enum variant v)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct nlattr *stats, *detaches, *limits;
+	char long_version[100];
+	int err = 0;
+
+	if (!msg)
+		abort();
+	if (!genlmsg_put(msg, 1234, 7, 0x2a, 0, 0, CTRMAP_CMD_STATS,
+			 CTRMAP_GENL_VERSION))
+		abort();
+
+	if (v == UNTERMINATED_VERSION) {
+		err |= nla_put(msg, CTRMAP_A_VERSION, 5, "0.1.0");
+	} else if (v == LONG_VERSION) {
+		memset(long_version, 'v', sizeof(long_version) - 1);
+		long_version[sizeof(long_version) - 1] = '\0';
+		err |= nla_put_string(msg, CTRMAP_A_VERSION, long_version);
+	} else {
+		err |= nla_put_string(msg, CTRMAP_A_VERSION, "0.1.0");
+	}
+	if (v == UNKNOWN_ATTRS)
+		err |= nla_put_u32(msg, CTRMAP_A_MAX + 7, 99);
+
+	stats = nla_nest_start(msg, CTRMAP_A_STATS);
+	if (v == SHORT_REGIONS)
+		err |= nla_put_u16(msg, CTRMAP_STATS_A_REGIONS, 3);
+	else
+		err |= nla_put_u32(msg, CTRMAP_STATS_A_REGIONS, 3);
+	err |= nla_put_u64(msg, CTRMAP_STATS_A_PINNED_PAGES, 5000000000ULL);
+	err |= nla_put_u32(msg, CTRMAP_STATS_A_BINDINGS, 2);
+	if (v == LONG_ATTACHES)
+		err |= nla_put(msg, CTRMAP_STATS_A_ATTACHES, 12,
+			       "\x11\0\0\0\0\0\0\0\0\0\0\0");
+	else
+		err |= nla_put_u64(msg, CTRMAP_STATS_A_ATTACHES, 17);
+	if (v == UNKNOWN_ATTRS)
+		err |= nla_put_u64(msg, CTRMAP_STATS_A_MAX + 3, 1);
+	/*
+	 * The zero-length pad attributes nla_put_u64_64bit() adds where
+	 * 64-bit alignment matters; the detaches nest pads with type 0.
+	 */
+	err |= nla_put(msg, CTRMAP_STATS_A_PAD, 0, NULL);
+	detaches = nla_nest_start(msg, CTRMAP_STATS_A_DETACHES);
+	err |= nla_put(msg, CTRMAP_REASON_NONE, 0, NULL);
+	err |= nla_put_u64(msg, CTRMAP_REASON_REQUEST, 4);
+	err |= nla_put_u64(msg, CTRMAP_REASON_EXIT, 5);
+	err |= nla_put_u64(msg, CTRMAP_REASON_UNMAPPED, 6);
+	if (v != NO_UNLOAD_COUNT)
+		err |= nla_put_u64(msg, CTRMAP_REASON_UNLOAD, 7);
+	if (v == UNKNOWN_ATTRS)	/* a reason added later */
+		err |= nla_put_u64(msg, CTRMAP_REASON_MAX + 1, 8);
+	err |= nla_nest_end(msg, detaches);
+	err |= nla_nest_end(msg, stats);
+
+	if (v != NO_LIMITS) {
+		limits = nla_nest_start(msg, CTRMAP_A_LIMITS);
+		err |= nla_put(msg, CTRMAP_LIMIT_A_PAD, 0, NULL);
+		err |= nla_put_u32(msg, CTRMAP_LIMIT_A_MAX_REGIONS, 1024);
+		err |= nla_put_u32(msg, CTRMAP_LIMIT_A_MAX_REGIONS_PER_PROCESS,
+				   64);
+		err |= nla_put_u32(msg, CTRMAP_LIMIT_A_MAX_REGION_PAGES, 256);
+		err |= nla_put_u64(msg, CTRMAP_LIMIT_A_TIMER_MIN_PERIOD_NS,
+				    10000);
+		if (v != NO_SOURCES)
+			err |= nla_put_u32(msg, CTRMAP_LIMIT_A_SOURCES,
+					   1u << CTRMAP_SOURCE_TIMER |
+					   1u << CTRMAP_SOURCE_IRQ);
+		err |= nla_put_u32(msg, CTRMAP_LIMIT_A_MAX_BINDINGS, 48);
+		err |= nla_nest_end(msg, limits);
+	}
+	if (err)
+		abort();
+	return msg;
+}
+
+static int parse_variant(enum variant v, struct ctrmap_stats *st)
+{
+	struct nl_msg *msg = build_reply(v);
+	int ret = ctrmap_parse_stats(nlmsg_hdr(msg), st);
+
+	nlmsg_free(msg);
+	return ret;
+}
+
+static void test_full(void)
+{
+	struct ctrmap_stats st;
+
+	memset(&st, 0xff, sizeof(st));
+	is_int(parse_variant(FULL, &st), 0, "full reply parses");
+	is_str(st.version, "0.1.0", "version");
+	is_int(st.regions, 3, "regions");
+	ok(st.pinned_pages == 5000000000ULL, "pinned pages: 64-bit value");
+	is_int(st.bindings, 2, "bindings");
+	is_int(st.attaches, 17, "attaches");
+	is_int(st.detaches[CTRMAP_REASON_NONE], 0, "detaches[none] is 0");
+	is_int(st.detaches[CTRMAP_REASON_REQUEST], 4, "detaches: request");
+	is_int(st.detaches[CTRMAP_REASON_EXIT], 5, "detaches: exit");
+	is_int(st.detaches[CTRMAP_REASON_UNMAPPED], 6, "detaches: unmapped");
+	is_int(st.detaches[CTRMAP_REASON_UNLOAD], 7, "detaches: unload");
+	is_int(st.limits.max_regions, 1024, "limit: max regions");
+	is_int(st.limits.max_regions_per_process, 64,
+	       "limit: max regions per process");
+	is_int(st.limits.max_region_pages, 256, "limit: max region pages");
+	is_int(st.limits.timer_min_period_ns, 10000,
+	       "limit: timer min period");
+	is_int(st.limits.sources, 6, "limit: sources bitmap");
+	is_int(st.limits.max_bindings, 48, "limit: max bindings");
+}
+
+static void test_refused(void)
+{
+	static const struct {
+		enum variant v;
+		const char *name;
+	} cases[] = {
+		{ NO_LIMITS, "missing limits nest" },
+		{ NO_UNLOAD_COUNT, "missing detach reason" },
+		{ NO_SOURCES, "missing limit" },
+		{ SHORT_REGIONS, "u32 with 2 bytes" },
+		{ LONG_ATTACHES, "u64 with 12 bytes" },
+		{ UNTERMINATED_VERSION, "version without NUL" },
+	};
+	struct ctrmap_stats st;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(&st, 0xff, sizeof(st));
+		is_int(parse_variant(cases[i].v, &st), -EPROTO, "refused: %s",
+		       cases[i].name);
+		ok(st.regions == 0 && st.version[0] == '\0',
+		   "refused: %s: result zeroed", cases[i].name);
+	}
+}
+
+static void test_tolerated(void)
+{
+	struct ctrmap_stats st;
+
+	is_int(parse_variant(UNKNOWN_ATTRS, &st), 0,
+	       "unknown attributes are ignored");
+	is_int(st.detaches[CTRMAP_REASON_UNLOAD], 7,
+	       "unknown attributes: known values intact");
+
+	is_int(parse_variant(LONG_VERSION, &st), 0, "long version accepted");
+	is_int(strlen(st.version), sizeof(st.version) - 1,
+	       "long version cut to fit, NUL-terminated");
+}
+
+static void test_bad_header(void)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct ctrmap_stats st;
+
+	/* No room for even the genl header. */
+	nlmsg_put(msg, 0, 0, 0x2a, 0, 0);
+	is_int(ctrmap_parse_stats(nlmsg_hdr(msg), &st), -EPROTO,
+	       "reply without genl header");
+	nlmsg_free(msg);
+}
+
+static void test_names(void)
+{
+	is_str(ctrmap_reason_name(CTRMAP_REASON_NONE), "none", "reason none");
+	is_str(ctrmap_reason_name(CTRMAP_REASON_REQUEST), "request",
+	       "reason request");
+	is_str(ctrmap_reason_name(CTRMAP_REASON_EXIT), "exit", "reason exit");
+	is_str(ctrmap_reason_name(CTRMAP_REASON_UNMAPPED), "unmapped",
+	       "reason unmapped");
+	is_str(ctrmap_reason_name(CTRMAP_REASON_UNLOAD), "unload",
+	       "reason unload");
+	is_str(ctrmap_reason_name(CTRMAP_REASON_MAX + 1), NULL,
+	       "unknown reason: NULL");
+	is_str(ctrmap_reason_name(~0u), NULL, "huge reason: NULL");
+	is_str(ctrmap_source_name(CTRMAP_SOURCE_NONE), "none", "source none");
+	is_str(ctrmap_source_name(CTRMAP_SOURCE_TIMER), "timer",
+	       "source timer");
+	is_str(ctrmap_source_name(CTRMAP_SOURCE_IRQ), "irq", "source irq");
+	is_str(ctrmap_source_name(CTRMAP_SOURCE_MAX + 1), NULL,
+	       "unknown source: NULL");
+}
+
+int main(void)
+{
+	test_full();
+	test_refused();
+	test_tolerated();
+	test_bad_header();
+	test_names();
+	return done_testing();
+}
