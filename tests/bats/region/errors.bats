@@ -13,6 +13,7 @@ setup() {
 	mkdir -p "$DISK"
 	truncate -s 4M "$BATS_TEST_TMPDIR/disk.img"
 	mkfs.ext2 -q -F "$BATS_TEST_TMPDIR/disk.img"
+	modprobe loop
 	mount -o loop "$BATS_TEST_TMPDIR/disk.img" "$DISK"
 	mkfifo "$BATS_TEST_TMPDIR/maps.in"
 	CTRMAP_MAPS_DIR=$DISK "$MAPS" <"$BATS_TEST_TMPDIR/maps.in" >"$BATS_TEST_TMPDIR/maps" 2>&1 &
@@ -142,13 +143,14 @@ attach_raw() { # PID ADDR LEN
 }
 
 @test "a zombie" {
-	# The child exits at once; its parent (now sleep) never reaps it.
-	bash -c 'true & echo $! >"$0"; exec sleep 30' "$BATS_TEST_TMPDIR/zpid" &
+	# The child exits once its parent has become sleep, which never
+	# reaps it.
+	bash -c 'sleep 0.5 & echo $! >"$0"; exec sleep 30' "$BATS_TEST_TMPDIR/zpid" &
 	STARTED_PIDS+=" $!"
 	wait_lines "$BATS_TEST_TMPDIR/zpid" . 1
 	zpid=$(cat "$BATS_TEST_TMPDIR/zpid")
 	for _ in $(seq 100); do
-		[ "$(awk '{ print $3 }' "/proc/$zpid/stat")" = Z ] && break
+		[ "$(awk '{ print $3 }' "/proc/$zpid/stat" 2>/dev/null)" = Z ] && break
 		sleep 0.05
 	done
 	assert_equal "$(awk '{ print $3 }' "/proc/$zpid/stat")" Z
