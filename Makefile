@@ -2,6 +2,11 @@
 # module/Kbuild; user space builds in libctl/ and ctl-tool/.
 #
 #   make                 user space (libctrmap, counterctl) + ctrmap_config.h
+#   make install         libctrmap and counterctl [DESTDIR= PREFIX=]
+#   make install-dkms    the module's sources for DKMS, with a ctrmap_config.h
+#                        of the default configuration, into
+#                        [DESTDIR]/usr/src/ctrmap-VERSION
+#   make deb             the Debian packages into build/deb/
 #   make modules         ctrmap.ko for KVER into O_MOD
 #   make test-modules    that, the test modules, the sample driver, and
 #                        ctrmap.ko built with a changed config (tests prove
@@ -12,7 +17,12 @@
 #   make vm-shell        an interactive root shell in a guest with ctrmap.ko
 #   make demo            the main job: see README.md
 
-VERSION := $(shell cat VERSION)
+# The version is kept in one place, debian/changelog: its upstream part.
+VERSION := $(shell dpkg-parsechangelog -l debian/changelog -SVersion | \
+	     sed 's/-[^-]*$$//')
+ifeq ($(VERSION),)
+$(error cannot read the version from debian/changelog (dpkg-parsechangelog is in dpkg-dev))
+endif
 # The guest kernel: newest bookworm 6.1 generic kernel installed on this host.
 KVER ?= $(shell cd /boot 2>/dev/null && ls vmlinuz-6.1.0-*-amd64 2>/dev/null | \
 	grep -v -- -rt- | sed 's/^vmlinuz-//' | sort -V | tail -n1)
@@ -23,14 +33,18 @@ export KCONFIG_CONFIG := $(CURDIR)/module/.config
 KCONFIG := module/Kconfig
 CONFIG_H := module/ctrmap_config.h
 
-.PHONY: all user modules test-modules defconfig olddefconfig menuconfig check demo \
-	vm-shell clean
+.PHONY: all user install dkms-tree install-dkms deb modules test-modules defconfig \
+	olddefconfig menuconfig check demo vm-shell clean
 
 all: user $(CONFIG_H)
 
 user:
 	$(MAKE) -C libctl
 	$(MAKE) -C ctl-tool
+
+install: user
+	$(MAKE) -C libctl install
+	$(MAKE) -C ctl-tool install
 
 defconfig:
 	kconfig-conf --alldefconfig $(KCONFIG)
@@ -47,7 +61,7 @@ $(KCONFIG_CONFIG):
 # Kconfig's .config as a C header (y -> 1, values as they are), plus the
 # version: the one header Kbuild force-includes. Shipped in ctrmap-dkms, so
 # building the module needs no kconfig-frontends.
-$(CONFIG_H): $(KCONFIG_CONFIG) $(KCONFIG) VERSION
+$(CONFIG_H): $(KCONFIG_CONFIG) $(KCONFIG) debian/changelog
 	kconfig-conf --olddefconfig $(KCONFIG) >/dev/null
 	{ echo '/* SPDX-License-Identifier: GPL-2.0 */'; \
 	  echo '/* Generated from module/.config by make; do not edit. */'; \
@@ -57,6 +71,50 @@ $(CONFIG_H): $(KCONFIG_CONFIG) $(KCONFIG) VERSION
 	      $(KCONFIG_CONFIG); } >$@.tmp
 	mv $@.tmp $@
 
+# The module's source tree as DKMS builds it (dkms.conf, module/Makefile):
+# the sources without the samples, and ctrmap_config.h generated from the
+# default configuration (whatever module/.config says), so that target
+# machines need no kconfig-frontends.
+DKMS_BUILD := build/dkms
+DKMS_TREE := $(DKMS_BUILD)/ctrmap-$(VERSION)
+DKMSDIR ?= /usr/src
+dkms-tree:
+	rm -rf $(DKMS_BUILD)
+	install -d $(DKMS_TREE)/compat $(DKMS_TREE)/include/linux \
+		$(DKMS_TREE)/include/uapi/linux
+	install -m 0644 module/Kbuild module/Makefile \
+		$(filter-out $(CONFIG_H),$(wildcard module/*.[ch])) $(DKMS_TREE)/
+	install -m 0644 module/compat/*.h $(DKMS_TREE)/compat/
+	install -m 0644 module/include/linux/*.h $(DKMS_TREE)/include/linux/
+	install -m 0644 module/include/uapi/linux/*.h \
+		$(DKMS_TREE)/include/uapi/linux/
+	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf >$(DKMS_TREE)/dkms.conf
+	$(MAKE) --no-print-directory $(DKMS_TREE)/ctrmap_config.h \
+		KCONFIG_CONFIG=$(CURDIR)/$(DKMS_BUILD)/.config \
+		CONFIG_H=$(DKMS_TREE)/ctrmap_config.h
+
+install-dkms: dkms-tree
+	install -d $(DESTDIR)$(DKMSDIR)
+	cp -R $(DKMS_TREE) $(DESTDIR)$(DKMSDIR)/
+
+# The packages, built from a copy of the files git knows of (tracked, or
+# new and not ignored), so nothing built or configured here leaks in.
+# dpkg-buildpackage writes them next to that copy: build/deb/.
+DEB_OUT := build/deb
+DEB_SRC := $(DEB_OUT)/ctrmap-$(VERSION)
+deb:
+	rm -rf $(DEB_OUT)
+	mkdir -p $(DEB_SRC)
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+		git ls-files -z --cached --others --exclude-standard | \
+		xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\0" "$$f"; done' sh | \
+		tar --null --no-recursion -T - -cf - | tar -xf - -C $(DEB_SRC); \
+	else \
+		tar --exclude=./build --exclude=./.git -cf - . | tar -xf - -C $(DEB_SRC); \
+	fi
+	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b -Jauto
+	@ls -1 $(DEB_OUT)/*.deb $(DEB_OUT)/*.changes
+
 # Kbuild builds in a copy of the sources per kernel, so builds for several
 # kernels (and configurations) never share objects.
 modules: $(CONFIG_H)
@@ -65,13 +123,15 @@ modules: $(CONFIG_H)
 	cp -a module/. $(O_MOD)/
 	$(MAKE) -C $(KDIR) M=$(O_MOD) modules
 
-# The test configuration differs from the defaults in one limit and one
-# source; it goes through kconfig-conf and the header generation like any.
+# The test configuration differs from the defaults in two limits (small
+# enough for tests to reach) and one source; it goes through kconfig-conf
+# and the header generation like any.
 ALT := $(O_MOD)/altconfig
 test-modules: modules
 	mkdir -p $(ALT)
 	cp -a module/. $(ALT)/
-	kconfig-tweak --file $(ALT)/.config --set-val CTRMAP_MAX_REGIONS 123 \
+	kconfig-tweak --file $(ALT)/.config --set-val CTRMAP_MAX_REGIONS 5 \
+		--set-val CTRMAP_MAX_REGIONS_PER_PROCESS 3 \
 		--disable CTRMAP_SOURCE_IRQ
 	$(MAKE) --no-print-directory $(ALT)/ctrmap_config.h \
 		KCONFIG_CONFIG=$(ALT)/.config CONFIG_H=$(ALT)/ctrmap_config.h
