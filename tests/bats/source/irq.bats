@@ -8,13 +8,7 @@ load ../lib
 setup() {
 	require_guest
 	modprobe ctrmap
-	modprobe virtio_rng
-	# Stop the kernel's own entropy reader from using the device.
-	echo 0 >/sys/module/rng_core/parameters/current_quality 2>/dev/null || true
-	dev=$(basename "$(ls -d /sys/bus/virtio/drivers/virtio_rng/virtio* | head -n1)")
-	[ -n "$dev" ] || skip "no virtio-rng device: run through tests/vm/run"
-	IRQ=$(awk -v d="$dev-" '$0 ~ d && /requests|input/ { sub(":", "", $1); print $1; exit }' /proc/interrupts)
-	[ -n "$IRQ" ] || IRQ=$(awk -v d="$dev" '$0 ~ d { sub(":", "", $1); print $1; exit }' /proc/interrupts)
+	IRQ=$("$TOP/tests/lib/rng-irq" || true)
 	[ -n "$IRQ" ] || skip "cannot find the virtio-rng IRQ in /proc/interrupts"
 }
 

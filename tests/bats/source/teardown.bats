@@ -9,9 +9,7 @@ load ../lib
 setup() {
 	require_guest
 	modprobe ctrmap
-	modprobe virtio_rng
-	dev=$(basename "$(ls -d /sys/bus/virtio/drivers/virtio_rng/virtio* | head -n1)")
-	IRQ=$(awk -v d="$dev" '$0 ~ d { sub(":", "", $1); print $1; exit }' /proc/interrupts)
+	IRQ=$("$TOP/tests/lib/rng-irq")
 	MIN=$(config_value "$TOP/module/ctrmap_config.h" CONFIG_CTRMAP_TIMER_MIN_PERIOD_NS)
 	read -r A0 R0 < <(pins)
 }
