@@ -18,6 +18,7 @@
  * Only the exported API is used: nothing here knows about pinning.
  */
 #include <linux/ctrmap.h>
+#include <linux/delay.h>
 #include <linux/hrtimer.h>
 #include <linux/module.h>
 
@@ -31,6 +32,11 @@ static unsigned int period_us = 100;
 module_param(period_us, uint, 0444);
 MODULE_PARM_DESC(period_us, "interrupt period in microseconds");
 
+/* For the tests only: what a reader sees when the group is left out. */
+static bool torn;
+module_param(torn, bool, 0444);
+MODULE_PARM_DESC(torn, "test only: update the counters one by one, no group");
+
 static struct ctrmap_region *sample_region;
 static struct hrtimer sample_timer;
 static u64 sample_irqs;
@@ -42,6 +48,13 @@ static enum hrtimer_restart ctrmap_sample_irq(struct hrtimer *timer)
 	struct ctrmap_group g;
 
 	hrtimer_forward_now(timer, ns_to_ktime(period_us * NSEC_PER_USEC));
+	if (torn) {
+		ctrmap_add(sample_region, 0, packets);
+		udelay(20);
+		ctrmap_add(sample_region, 1,
+			   packets * CTRMAP_SAMPLE_PACKET_BYTES);
+		return HRTIMER_RESTART;
+	}
 	if (!ctrmap_group_begin(sample_region, &g)) {
 		ctrmap_group_add(&g, 0, packets);
 		ctrmap_group_add(&g, 1, packets * CTRMAP_SAMPLE_PACKET_BYTES);

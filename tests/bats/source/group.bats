@@ -32,6 +32,18 @@ teardown() {
 	[ "$last" -gt "$first" ]
 }
 
+@test "the check can fail: without the group, snapshots see torn updates" {
+	start_target -m mmap
+	attach "$TPID" "$TADDR" "$TLEN"
+	insmod "$SAMPLE" region="$RID" period_us=100 torn=1
+	echo "snapcheck 1000000" >&7
+	wait_lines "$TOUT" '^snapcheck' 1 6000
+	line=$(grep '^snapcheck' "$TOUT")
+	echo "$line" >&2
+	bad=$(sed -n 's/.* bad=\([0-9]*\) .*/\1/p' <<<"$line")
+	[ "$bad" -gt 0 ]
+}
+
 @test "the sample driver stops writing once the region is detached" {
 	start_target -m mmap
 	attach "$TPID" "$TADDR" "$TLEN"
