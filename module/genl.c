@@ -208,15 +208,16 @@ static int ctrmap_nl_attach(struct sk_buff *skb, struct genl_info *info)
 	if (!hdr || nla_put_u32(msg, CTRMAP_A_REGION_ID, r->id) ||
 	    nla_put_u32(msg, CTRMAP_A_NCOUNTERS, r->ncounters) ||
 	    nla_put_u32(msg, CTRMAP_A_NPAGES, r->npages)) {
-		/* Nothing is half-built: the reply failed, so undo it all. */
-		ctrmap_region_detach(r);
-		ctrmap_region_put(r);
 		nlmsg_free(msg);
-		return -EMSGSIZE;
+		err = -EMSGSIZE;
+	} else {
+		genlmsg_end(msg, hdr);
+		err = genlmsg_reply(msg, info);
 	}
-	genlmsg_end(msg, hdr);
+	/* A caller that never learns the id could not detach: undo it. */
+	if (err)
+		ctrmap_region_detach(r);
 	ctrmap_region_put(r);
-	err = genlmsg_reply(msg, info);
 	return err;
 }
 
@@ -247,10 +248,12 @@ static int ctrmap_nl_add(struct sk_buff *skb, struct genl_info *info)
 	if (err == -ERANGE)
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CTRMAP_A_INDEX],
 				    "index past the region's last counter");
-	else if (err)
+	else if (err) {
 		NL_SET_ERR_MSG_ATTR(info->extack,
 				    info->attrs[CTRMAP_A_REGION_ID],
-				    "the region is being detached");
+				    "no such region (it is being detached)");
+		err = -ENOENT;
+	}
 	ctrmap_region_put(r);
 	return err;
 }
@@ -423,16 +426,18 @@ static int ctrmap_check_verbose(struct sk_buff *skb, struct nlattr **attrs,
 	return 1;
 }
 
-/*
- * Room for one region: the fixed part and the bindings (at most
- * CONFIG_CTRMAP_MAX_BINDINGS) fit in NLMSG_GOODSIZE; the pages are extra.
- */
+/* Room for one region: the fixed part, every binding it may have, pages. */
 static size_t ctrmap_region_msg_size(struct ctrmap_region *r, bool verbose)
 {
 	size_t page = nla_total_size(nla_total_size_64bit(sizeof(u64)) +
 				     nla_total_size(sizeof(u8)));
+	size_t source = nla_total_size(nla_total_size(sizeof(u8)) +
+				       nla_total_size_64bit(sizeof(u64)) +
+				       nla_total_size(sizeof(u32)));
+	size_t binding = nla_total_size(nla_total_size(sizeof(u32)) + source);
 
-	return NLMSG_GOODSIZE + (verbose ? r->npages * page : 0);
+	return NLMSG_GOODSIZE + CONFIG_CTRMAP_MAX_BINDINGS * binding +
+	       (verbose ? r->npages * page : 0);
 }
 
 static int ctrmap_nl_get(struct sk_buff *skb, struct genl_info *info)
@@ -455,8 +460,11 @@ static int ctrmap_nl_get(struct sk_buff *skb, struct genl_info *info)
 	}
 	/* The lock keeps the pages from going while they are listed. */
 	ctrmap_regions_lock();
-	err = ctrmap_fill_region(msg, r, info->snd_portid, info->snd_seq, 0,
-				 verbose);
+	if (ctrmap_region_registered(r))
+		err = ctrmap_fill_region(msg, r, info->snd_portid,
+					 info->snd_seq, 0, verbose);
+	else
+		err = -ENOENT;
 	ctrmap_regions_unlock();
 	if (err)
 		nlmsg_free(msg);
@@ -528,8 +536,13 @@ void ctrmap_genl_notify_detached(struct ctrmap_region *r)
 			  GFP_KERNEL);
 }
 
+static struct netlink_range_validation ctrmap_pid_range __ro_after_init = {
+	.min = 1,
+	.max = PID_MAX_LIMIT,
+};
+
 static const struct nla_policy ctrmap_attach_policy[] = {
-	[CTRMAP_A_PID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[CTRMAP_A_PID] = NLA_POLICY_FULL_RANGE(NLA_U32, &ctrmap_pid_range),
 	[CTRMAP_A_ADDR] = { .type = NLA_U64 },
 	[CTRMAP_A_LEN] = NLA_POLICY_MIN(NLA_U64,
 					CTRMAP_HDR_SIZE + sizeof(__u64)),
@@ -541,7 +554,7 @@ static const struct nla_policy ctrmap_region_policy[] = {
 
 static const struct nla_policy ctrmap_get_policy[] = {
 	[CTRMAP_A_REGION_ID] = NLA_POLICY_MIN(NLA_U32, 1),
-	[CTRMAP_A_PID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[CTRMAP_A_PID] = NLA_POLICY_FULL_RANGE(NLA_U32, &ctrmap_pid_range),
 	[CTRMAP_A_VERBOSE] = { .type = NLA_FLAG },
 };
 

@@ -70,6 +70,17 @@ static bool ctrmap_region_live(const struct ctrmap_region *r)
 	return atomic_read(&r->state) == CTRMAP_REGION_LIVE;
 }
 
+/*
+ * Is @r still in the registry? Teardown releases the pages only after
+ * taking it out, so under the regions lock a registered region's pages
+ * stay put.
+ */
+bool ctrmap_region_registered(struct ctrmap_region *r)
+{
+	lockdep_assert_held(&regions_lock);
+	return xa_load(&regions, r->id) == r;
+}
+
 /**
  * ctrmap_region_get - find a live region by id and take a reference
  * @id: the region id ATTACH returned
@@ -89,6 +100,15 @@ struct ctrmap_region *ctrmap_region_get(u32 id)
 }
 EXPORT_SYMBOL_GPL(ctrmap_region_get);
 
+/* After the last reference and a grace period; never in hard IRQ. */
+static void ctrmap_region_free_rcu(struct rcu_head *rcu)
+{
+	struct ctrmap_region *r = container_of(rcu, struct ctrmap_region, rcu);
+
+	put_pid(r->tgid);
+	kfree(r);
+}
+
 /**
  * ctrmap_region_put - drop a reference taken by ctrmap_region_get()
  * @r: the region
@@ -99,7 +119,7 @@ EXPORT_SYMBOL_GPL(ctrmap_region_get);
 void ctrmap_region_put(struct ctrmap_region *r)
 {
 	if (r && refcount_dec_and_test(&r->ref))
-		kfree_rcu(r, rcu);
+		call_rcu(&r->rcu, ctrmap_region_free_rcu);
 }
 EXPORT_SYMBOL_GPL(ctrmap_region_put);
 
@@ -529,6 +549,7 @@ static void ctrmap_teardown_work(struct work_struct *work)
 	vunmap(r->vaddr);
 	unpin_user_pages_dirty_lock(r->pages, r->npages, true);
 	kvfree(r->pages);
+	r->pages = NULL;
 	atomic64_sub(r->npages, &r->mm->pinned_vm);
 	mmdrop(r->mm);
 
@@ -536,7 +557,6 @@ static void ctrmap_teardown_work(struct work_struct *work)
 	atomic64_inc(&counts.detaches[r->reason]);
 	atomic_dec(&counts.regions);
 	ctrmap_genl_notify_detached(r);
-	put_pid(r->tgid);
 	ctrmap_region_put(r);
 }
 
@@ -580,4 +600,5 @@ void ctrmap_regions_uninit(void)
 	/* Teardown may queue nothing new: draining runs it all to the end. */
 	destroy_workqueue(ctrmap_wq);
 	WARN_ON(!xa_empty(&regions));
+	rcu_barrier();	/* ctrmap_region_free_rcu() is module code */
 }

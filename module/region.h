@@ -83,6 +83,7 @@ struct ctrmap_attach_args {
 struct ctrmap_region *ctrmap_region_attach(const struct ctrmap_attach_args *a,
 					   struct sk_buff *skb,
 					   struct netlink_ext_ack *extack);
+bool ctrmap_region_registered(struct ctrmap_region *r);
 bool ctrmap_region_may_access(struct ctrmap_region *r, struct sk_buff *skb);
 void ctrmap_region_detach(struct ctrmap_region *r);
 void ctrmap_region_kill(struct ctrmap_region *r, enum ctrmap_reason reason);
