@@ -70,10 +70,7 @@ teardown() {
 	read -r a r < <(pins)
 	assert_equal $((a - a0)) 5
 	stop_started
-	for _ in $(seq 200); do
-		[ "$(regions_listed)" = 0 ] && break
-		sleep 0.05
-	done
+	wait_no_regions
 	read -r a r < <(pins)
 	assert_equal $((r - r0)) 5
 }

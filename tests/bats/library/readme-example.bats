@@ -26,10 +26,7 @@ setup() {
 	assert_success
 	assert_output --regexp '^region [0-9]+, counter 0 = 5$'
 	# It exited: the region went with it, every pin back.
-	for _ in $(seq 100); do
-		[ "$(regions_listed)" = 0 ] && break
-		sleep 0.05
-	done
+	wait_no_regions
 	assert_equal "$(regions_listed)" 0
 	read -r a r < <(pins)
 	assert_equal $((r - r0)) $((a - a0))

@@ -18,7 +18,7 @@ teardown() {
 	run grep '^ctrmap ' /proc/modules
 	assert_success
 	run dmesg
-	assert_output --partial "ctrmap: version $(cat "$TOP/VERSION") loaded"
+	assert_output --partial "ctrmap: version $(ctrmap_version) loaded"
 }
 
 @test "rmmod unloads ctrmap and the family goes with it" {

@@ -55,10 +55,7 @@ teardown() {
 	[ ! -s "$BATS_TEST_TMPDIR/lister" ]
 	stop_started
 
-	for _ in $(seq 200); do
-		[ "$(regions_listed)" = 0 ] && break
-		sleep 0.05
-	done
+	wait_no_regions
 	assert_equal "$(regions_listed)" 0
 	read -r a r < <(pins)
 	assert_equal $((r - r0)) $((a - a0))

@@ -41,10 +41,7 @@ fire() { # bind a fast timer and the irq to a fresh region; sets RID
 		target_cmd munmap
 	done
 	stop_started
-	for _ in $(seq 200); do
-		[ "$(regions_listed)" = 0 ] && break
-		sleep 0.05
-	done
+	wait_no_regions
 	assert_equal "$(regions_listed)" 0
 	run "$CTL" -j status
 	assert_equal "$(jq -r .bindings <<<"$output")" 0

@@ -24,7 +24,7 @@ teardown() {
 @test "counterctl status prints the version and the limits" {
 	run "$CTL" status
 	assert_success
-	assert_output --partial "$(cat "$TOP/VERSION")"
+	assert_output --partial "$(ctrmap_version)"
 	assert_output --partial "$(config_value "$TOP/module/ctrmap_config.h" CONFIG_CTRMAP_MAX_REGION_PAGES)"
 }
 
@@ -36,7 +36,7 @@ teardown() {
 	run jq -e . <<<"$json"
 	assert_success
 	run jq -r .version <<<"$json"
-	assert_output "$(cat "$TOP/VERSION")"
+	assert_output "$(ctrmap_version)"
 	run jq -r .limits.max_regions <<<"$json"
 	assert_output "$(config_value "$h" CONFIG_CTRMAP_MAX_REGIONS)"
 	run jq -r .limits.max_regions_per_process <<<"$json"
@@ -56,7 +56,7 @@ teardown() {
 @test "counterctl --version and --help" {
 	run "$CTL" --version
 	assert_success
-	assert_output --partial "$(cat "$TOP/VERSION")"
+	assert_output --partial "$(ctrmap_version)"
 	run "$CTL" --help
 	assert_success
 	assert_output --partial "status"

@@ -1,0 +1,40 @@
+#!/usr/bin/env bats
+# The netlink fuzzer (tests/fuzz), bounded: valid-shaped messages mutated
+# from the uapi plus random ones, as root and as an unprivileged user. It
+# fails on anything an unprivileged caller could create or change beyond
+# its own regions, and on any state left behind; the harness fails the run
+# on any kernel splat.
+
+load ../lib
+
+FUZZ=$TOP/tests/fuzz/ctrmap-fuzz
+
+setup() {
+	require_guest
+	modprobe ctrmap
+	[ -x "$FUZZ" ] || skip "no $FUZZ: make -C tests/fuzz"
+}
+
+@test "fuzz as root: 20000 messages, nothing left behind" {
+	read -r a0 r0 < <(pins)
+	run "$FUZZ" --seed 1 --count 20000
+	echo "$output" | tail -n 3 >&2
+	assert_success
+	assert_line "fuzz: PASS"
+	read -r a r < <(pins)
+	assert_equal $((r - r0)) $((a - a0))
+}
+
+@test "fuzz as nobody: 20000 messages, no privilege gained" {
+	exe=$(mktemp /tmp/ctrmap-fuzz.XXXXXX)
+	cp "$FUZZ" "$exe"
+	chmod 755 "$exe"
+	read -r a0 r0 < <(pins)
+	run "$exe" --seed 2 --count 20000 --user nobody
+	rm -f "$exe"
+	echo "$output" | tail -n 3 >&2
+	assert_success
+	assert_line "fuzz: PASS"
+	read -r a r < <(pins)
+	assert_equal $((r - r0)) $((a - a0))
+}
