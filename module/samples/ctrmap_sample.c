@@ -50,7 +50,7 @@ static enum hrtimer_restart ctrmap_sample_irq(struct hrtimer *timer)
 	hrtimer_forward_now(timer, ns_to_ktime(period_us * NSEC_PER_USEC));
 	if (torn) {
 		ctrmap_add(sample_region, 0, packets);
-		ndelay(20 * NSEC_PER_USEC);	/* a wide window, in hard IRQ */
+		udelay(9);	/* a window a reader can fall into */
 		ctrmap_add(sample_region, 1,
 			   packets * CTRMAP_SAMPLE_PACKET_BYTES);
 		return HRTIMER_RESTART;
