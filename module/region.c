@@ -493,8 +493,9 @@ err_unregister:
 	ctrmap_unregister(r);
 err_region:
 	mmdrop(mm);
-	put_pid(r->tgid);
-	kfree(r);
+	/* An IRQ-side lookup may still hold it: free after a grace period. */
+	refcount_set(&r->ref, 1);
+	ctrmap_region_put(r);
 err_task:
 	mmput(mm);
 	put_task_struct(task);
