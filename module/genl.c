@@ -196,8 +196,10 @@ static int ctrmap_nl_attach(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
+	if (!msg) {
+		NL_SET_ERR_MSG(info->extack, "out of memory");
 		return -ENOMEM;
+	}
 	r = ctrmap_region_attach(&a, skb, info->extack);
 	if (IS_ERR(r)) {
 		nlmsg_free(msg);

@@ -275,39 +275,64 @@ static int ctrmap_charge(struct mm_struct *mm, struct task_struct *task,
 	return 0;
 }
 
+/*
+ * GUP stops at the first page it cannot pin and returns how many it got
+ * before it, dropping that page's error: ask again from there to learn it.
+ */
+static int ctrmap_pin_pages(struct ctrmap_region *r)
+{
+	unsigned int done = 0;
+	long got;
+
+	while (done < r->npages) {
+		got = ctrmap_pin_user_pages_remote(r->mm, r->start +
+						   ((unsigned long)done << PAGE_SHIFT),
+						   r->npages - done,
+						   FOLL_WRITE | FOLL_LONGTERM,
+						   r->pages + done);
+		if (got <= 0) {
+			if (done)
+				unpin_user_pages(r->pages, done);
+			/* 6.12+ says 0 where older kernels said -EFAULT. */
+			return got ? got : -EFAULT;
+		}
+		done += got;
+	}
+	return 0;
+}
+
 static int ctrmap_pin(struct ctrmap_region *r, const struct nlattr *attr,
 		      struct netlink_ext_ack *extack)
 {
 	unsigned long end = r->start + ((unsigned long)r->npages << PAGE_SHIFT);
-	long pinned;
 	int err;
 
 	r->pages = kvcalloc(r->npages, sizeof(*r->pages), GFP_KERNEL);
-	if (!r->pages)
+	if (!r->pages) {
+		NL_SET_ERR_MSG(extack, "out of memory");
 		return -ENOMEM;
+	}
 
 	/* Pages never touched yet have no PTE: FOLL_WRITE faults them in. */
 	mmap_read_lock(r->mm);
 	err = ctrmap_check_vmas(r->mm, r->start, end, attr, extack);
-	pinned = err ? 0 : ctrmap_pin_user_pages_remote(r->mm, r->start,
-							r->npages,
-							FOLL_WRITE | FOLL_LONGTERM,
-							r->pages);
-	mmap_read_unlock(r->mm);
-	if (err)
-		goto err_pages;
-	if (pinned != r->npages) {
-		if (pinned > 0)
-			unpin_user_pages(r->pages, pinned);
-		err = pinned < 0 ? pinned : -EFAULT;
-		NL_SET_ERR_MSG_ATTR(extack, attr, "pinning the range failed");
-		goto err_pages;
+	if (!err) {
+		err = ctrmap_pin_pages(r);
+		if (err == -EFAULT)
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "a page of the range cannot be faulted in (past the end of a shared file?)");
+		else if (err == -ENOMEM)
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "out of memory while pinning the range");
+		else if (err)
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "pinning the range failed");
 	}
-	return 0;
-
-err_pages:
-	kvfree(r->pages);
-	r->pages = NULL;
+	mmap_read_unlock(r->mm);
+	if (err) {
+		kvfree(r->pages);
+		r->pages = NULL;
+	}
 	return err;
 }
 
@@ -361,6 +386,8 @@ static int ctrmap_register(struct ctrmap_region *r,
 	if (err >= 0) {
 		regions_n++;
 		err = 0;
+	} else {
+		NL_SET_ERR_MSG(extack, "cannot allocate a region id");
 	}
 out:
 	mutex_unlock(&regions_lock);
@@ -416,6 +443,7 @@ struct ctrmap_region *ctrmap_region_attach(const struct ctrmap_attach_args *a,
 
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!r) {
+		NL_SET_ERR_MSG(extack, "out of memory");
 		err = -ENOMEM;
 		goto err_task;
 	}
@@ -454,8 +482,10 @@ struct ctrmap_region *ctrmap_region_attach(const struct ctrmap_attach_args *a,
 	 * follows publication.
 	 */
 	err = ctrmap_notifier_insert(r);
-	if (err)
+	if (err) {
+		NL_SET_ERR_MSG(extack, "cannot watch the range for changes");
 		goto err_uncharge;
+	}
 
 	err = ctrmap_pin(r, a->addr, extack);
 	if (err)
@@ -463,6 +493,7 @@ struct ctrmap_region *ctrmap_region_attach(const struct ctrmap_attach_args *a,
 
 	r->vaddr = vmap(r->pages, r->npages, VM_MAP, PAGE_KERNEL);
 	if (!r->vaddr) {
+		NL_SET_ERR_MSG(extack, "out of memory (vmap)");
 		err = -ENOMEM;
 		goto err_unpin;
 	}

@@ -56,8 +56,10 @@ int ctrmap_bind(struct ctrmap_region *r, u32 index,
 		return -EPERM;
 	}
 	b = kzalloc(sizeof(*b), GFP_KERNEL);
-	if (!b)
+	if (!b) {
+		NL_SET_ERR_MSG(extack, "out of memory");
 		return -ENOMEM;
+	}
 	b->region = r;
 	b->index = index;
 	b->src = *src;

@@ -10,7 +10,11 @@
  *   hole    three pages whose middle one is unmapped
  *   file    a shared mapping of a regular file
  *   rw      a writable page, for comparison
+ *   short   two pages of a one-page memfd, mapped shared and writable: the
+ *           mapping passes every check, but the second page lies past the
+ *           end of the file, so pinning stops part-way
  */
+#define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +53,12 @@ int main(void)
 	unlink(path);
 	printf("file=%p\n", (void *)map(PROT_READ | PROT_WRITE, page, MAP_SHARED, fd));
 	printf("rw=%p\n", (void *)map(PROT_READ | PROT_WRITE, page, anon, -1));
+	fd = memfd_create("ctrmap-maps", 0);
+	if (fd < 0 || ftruncate(fd, page)) {
+		perror("ctrmap-maps: memfd");
+		return 1;
+	}
+	printf("short=%p\n", (void *)map(PROT_READ | PROT_WRITE, 2 * page, MAP_SHARED, fd));
 	/* Last, so that no later mapping lands in the hole. */
 	hole = map(PROT_READ | PROT_WRITE, 3 * page, anon, -1);
 	if (munmap(hole + page, page)) {

@@ -21,7 +21,7 @@ setup() {
 	exec 8>"$BATS_TEST_TMPDIR/maps.in"
 	STARTED_PIDS+=" $MPID"
 	wait_lines "$BATS_TEST_TMPDIR/maps" '^hole=' 1
-	for m in ro none hole file rw; do
+	for m in ro none hole file rw short; do
 		eval "$m=\$(sed -n 's/^$m=//p' \"\$BATS_TEST_TMPDIR/maps\")"
 	done
 	read -r A0 R0 < <(pins)
@@ -126,6 +126,35 @@ attach_raw() { # PID ADDR LEN
 	attach_raw $MPID $vvar 4096
 	assert_refused EOPNOTSUPP "VM_IO or VM_PFNMAP"
 	assert_nothing_changed
+}
+
+# The module's own figures: regions, pinned pages, bindings, attaches.
+stats() {
+	"$CTL" -j status | jq -c '[.regions, .pinned_pages, .bindings, .attaches]'
+}
+
+@test "a range whose last page cannot be pinned: the first is given back" {
+	s0=$(stats)
+	# Both pages pass the mapping checks (shmem, writable, no hole); the
+	# second lies past the end of the memfd, so pinning stops part-way.
+	attach_raw $MPID $short 8192
+	assert_refused EFAULT "cannot be faulted in"
+	read -r a r < <(pins)
+	[ $((a - A0)) -ge 1 ] # the first page was pinned...
+	assert_equal $((r - R0)) $((a - A0)) # ...and unpinned
+	assert_equal "$(regions_listed)" 0
+	assert_equal "$(awk '/^VmPin:/ { print $2 }' "/proc/$MPID/status")" 0
+	assert_equal "$(stats)" "$s0"
+	# A range that starts and ends inside the two pages fails the same way.
+	attach_raw $MPID $((short + 4096 - 128)) 256
+	assert_refused EFAULT "cannot be faulted in"
+	# The refusal was the second page's: the first alone attaches.
+	attach "$MPID" "$short" 4096
+	"$CTL" detach "$RID"
+	read -r a r < <(pins)
+	assert_equal $((r - R0)) $((a - A0))
+	assert_equal "$(regions_listed)" 0
+	assert_equal "$(awk '/^VmPin:/ { print $2 }' "/proc/$MPID/status")" 0
 }
 
 @test "a PID that does not exist, and PID 0" {
