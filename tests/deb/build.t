@@ -37,7 +37,7 @@ chmod 755 "$tmp"
 log=$tmp/log
 : >"$log"
 
-echo "1..19"
+echo "1..20"
 
 version=$(dpkg-parsechangelog -l debian/changelog -SVersion)
 upstream=${version%-*}
@@ -313,6 +313,24 @@ else
 			{ say "dkms left no ctrmap.ko"; exit 1; }
 	)
 	ok $? "dkms build (a DKMS tree of its own) builds ctrmap.ko for $kver from the package's dkms.conf"
+fi
+
+# 20. dpkg-buildpackage needs no root: as root, build again as nobody, in a
+# copy of the source tree "make deb" unpacked (the tests ran above already).
+if [ "$(id -u)" = 0 ]; then
+	mkdir "$tmp/nonroot"
+	cp -a "$out/ctrmap-$upstream" "$tmp/nonroot/"
+	chown -R nobody:nogroup "$tmp/nonroot"
+	(cd "$tmp/nonroot/ctrmap-$upstream" &&
+		runuser -u nobody -- env HOME="$tmp/nonroot" DEB_BUILD_OPTIONS=nocheck \
+			dpkg-buildpackage -us -uc -b >"$tmp/nonroot.log" 2>&1) ||
+		tail -n 20 "$tmp/nonroot.log" >>"$log"
+	ls "$tmp/nonroot"/*.deb >>"$log" 2>&1
+	[ "$(ls "$tmp/nonroot"/*.deb 2>/dev/null | wc -l)" -ge 4 ]
+	ok $? "dpkg-buildpackage -us -uc -b as an unprivileged user (nobody) builds the packages"
+else
+	[ -f "${deb[counterctl]}" ]
+	ok $? "dpkg-buildpackage -us -uc -b as an unprivileged user ($(id -un)) built the packages"
 fi
 
 [ $fails = 0 ]
