@@ -4,7 +4,7 @@
  * answered. The test suite uses it to send what counterctl never would:
  * unknown commands, wrong attribute types and lengths, missing attributes.
  *
- *   nlraw [--dump] [--family NAME] CMD [TYPE:KIND[:VALUE]...]
+ *   nlraw [--dump] [--family NAME] [--fail-nth N] CMD [TYPE:KIND[:VALUE]...]
  *
  * CMD is the generic netlink command number. Each attribute is TYPE:u8:N,
  * TYPE:u16:N, TYPE:u32:N, TYPE:u64:N (decimal or 0x hex), TYPE:str:TEXT
@@ -12,18 +12,33 @@
  * e.g. DEADBEEF). --dump sets NLM_F_DUMP. --family talks to another family
  * (e.g. nlctrl, to check this tool on a host without ctrmap).
  *
+ * --fail-nth N makes the Nth fault-injection site the request reaches in the
+ * kernel fail (slab or page allocation, see fault-injection.rst's fail-nth):
+ * it is armed in /proc/thread-self/fail-nth for the sendmsg() alone, which is
+ * where the kernel runs the whole request, and disarmed before the answer is
+ * read. It first prints "injected=0|1 sockerr=0|1": whether the fault was
+ * injected, and whether the socket then had an error pending (an answer the
+ * kernel could not queue, which the receive then reports).
+ *
+ * A reply carrying a region id prints "reply id=N".
  * On success prints "ok" and exits 0. On failure prints errno=N (text),
  * msg=MESSAGE (empty if none), then offs=N, miss_type=N, miss_nest=N for
  * those the kernel sent, and exits 1. Usage errors exit 2.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <netlink/attr.h>
+#include <netlink/errno.h>
+#include <netlink/genl/genl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -47,7 +62,7 @@ struct raw_request {
 
 static int usage(void)
 {
-	fputs("Usage: nlraw [--dump] [--family NAME] CMD [TYPE:KIND[:VALUE]...]\n"
+	fputs("Usage: nlraw [--dump] [--family NAME] [--fail-nth N] CMD [TYPE:KIND[:VALUE]...]\n"
 	      "KIND: u8 u16 u32 u64 str flag hex\n", stderr);
 	return 2;
 }
@@ -201,6 +216,61 @@ static int put_attrs(struct nl_msg *msg, const void *arg)
 	return 0;
 }
 
+/* --fail-nth: the file that arms it, and which fault to inject. */
+static int fail_fd = -1;
+static unsigned int fail_nth;
+
+/*
+ * Sends a completed request as libnl would, with the fault armed around the
+ * sendmsg() alone: nothing else the tool does in between may use it up.
+ */
+static int send_armed(struct nl_sock *sk, struct nl_msg *msg)
+{
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct pollfd pfd = { .fd = nl_socket_get_fd(sk) };
+	char buf[16];
+	ssize_t n, m;
+	int len, err;
+
+	len = snprintf(buf, sizeof(buf), "%u", fail_nth);
+	if (pwrite(fail_fd, buf, (size_t)len, 0) != len) {
+		perror("nlraw: arming fail-nth");
+		exit(1);
+	}
+	n = sendto(pfd.fd, nlh, nlh->nlmsg_len, 0, (struct sockaddr *)&kernel,
+		   sizeof(kernel));
+	err = errno;
+	/* What is left of the count: 0 once the fault was injected. */
+	m = pread(fail_fd, buf, sizeof(buf) - 1, 0);
+	if (m <= 0 || pwrite(fail_fd, "0", 1, 0) != 1) {
+		perror("nlraw: disarming fail-nth");
+		exit(1);
+	}
+	buf[m] = '\0';
+	(void)poll(&pfd, 1, 0);
+	printf("injected=%d sockerr=%d\n", atoi(buf) == 0,
+	       !!(pfd.revents & POLLERR));
+	fflush(stdout);
+	return n < 0 ? -nl_syserr2nlerr(err) : (int)n;
+}
+
+/* Replies: the region id, if there is one (ATTACH's). */
+static int on_reply(struct nlmsghdr *nlh, void *arg)
+{
+	struct genlmsghdr *g = nlmsg_data(nlh);
+	struct nlattr *a;
+	int rem;
+
+	(void)arg;
+	nla_for_each_attr(a, genlmsg_attrdata(g, 0), genlmsg_attrlen(g, 0), rem)
+		if (nla_type(a) == CTRMAP_A_REGION_ID && nla_len(a) == 4) {
+			printf("reply id=%" PRIu32 "\n", nla_get_u32(a));
+			return 0;
+		}
+	return 0;
+}
+
 static void report(const struct ctrmap_handle *h, int err)
 {
 	printf("errno=%d (%s)\n", -err, strerror(-err));
@@ -215,13 +285,31 @@ static void report(const struct ctrmap_handle *h, int err)
 		printf("miss_nest=%" PRIu32 "\n", h->ext.miss_nest);
 }
 
+/* Route the request through send_armed(). */
+static int arm(struct ctrmap_handle *h)
+{
+	struct nl_cb *cb;
+
+	fail_fd = open("/proc/thread-self/fail-nth", O_RDWR);
+	if (fail_fd < 0) {
+		perror("nlraw: /proc/thread-self/fail-nth (needs CONFIG_FAULT_INJECTION)");
+		exit(1);
+	}
+	cb = nl_socket_get_cb(h->sock);
+	if (!cb)
+		return -ENOMEM;
+	nl_cb_overwrite_send(cb, send_armed);
+	nl_cb_put(cb);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *family = CTRMAP_GENL_NAME;
 	struct raw_request req = { 0 };
 	struct ctrmap_handle *h = NULL;
 	int flags = 0, status = 1, err;
-	uint64_t cmd;
+	uint64_t cmd, nth;
 	int i = 1;
 
 	for (; i < argc && !strncmp(argv[i], "--", 2); i++) {
@@ -229,6 +317,9 @@ int main(int argc, char **argv)
 			flags |= NLM_F_DUMP;
 		else if (!strcmp(argv[i], "--family") && i + 1 < argc)
 			family = argv[++i];
+		else if (!strcmp(argv[i], "--fail-nth") && i + 1 < argc &&
+			 !parse_uint(argv[++i], UINT32_MAX, &nth) && nth)
+			fail_nth = (unsigned int)nth;
 		else
 			return usage();
 	}
@@ -258,9 +349,11 @@ int main(int argc, char **argv)
 	if (err)
 		fprintf(stderr, "nlraw: cannot open generic netlink family %s\n",
 			family);
+	else if (fail_nth && (err = arm(h)))
+		;
 	else
 		err = ctrmap_nl_cmd(h, (uint8_t)cmd, flags, put_attrs, &req,
-				    NULL, NULL);
+				    on_reply, NULL);
 	if (err) {
 		report(h, err);
 		goto out;
