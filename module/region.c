@@ -35,6 +35,15 @@ static u32 regions_next_id;
 static unsigned int regions_n;	/* entries in the registry, any state */
 static struct workqueue_struct *ctrmap_wq;
 
+/*
+ * Headers are written at attach and at teardown. Two regions may share
+ * pages (the range attached twice, or attached again at the address mremap
+ * moved it to while the old region's teardown is pending): the header
+ * belongs to the newest, and a teardown marks it detached only if it is
+ * still its own. This lock makes that check and the write one step.
+ */
+static DEFINE_MUTEX(header_lock);
+
 static struct {
 	atomic_t regions;
 	atomic64_t pinned_pages;
@@ -499,7 +508,9 @@ struct ctrmap_region *ctrmap_region_attach(const struct ctrmap_attach_args *a,
 	}
 	hdr = r->vaddr + offset_in_page(addr);
 	r->counters = (u64 *)((char *)hdr + CTRMAP_HDR_SIZE);
+	mutex_lock(&header_lock);
 	ctrmap_write_header(r, hdr);
+	mutex_unlock(&header_lock);
 
 	atomic64_add(r->npages, &counts.pinned_pages);
 	atomic64_inc(&counts.attaches);
@@ -573,10 +584,18 @@ static void ctrmap_teardown_work(struct work_struct *work)
 	synchronize_rcu();
 	ctrmap_notifier_remove(r);
 
-	/* A process that still maps the range learns why it stopped. */
-	WRITE_ONCE(hdr->reason, r->reason);
-	smp_wmb();	/* a reader that sees DETACHED sees the reason */
-	WRITE_ONCE(hdr->state, CTRMAP_STATE_DETACHED);
+	/*
+	 * A process that still maps the range learns why it stopped, unless
+	 * a newer region over the same pages owns the header now.
+	 */
+	mutex_lock(&header_lock);
+	if (READ_ONCE(hdr->magic) == CTRMAP_MAGIC &&
+	    READ_ONCE(hdr->region_id) == r->id) {
+		WRITE_ONCE(hdr->reason, r->reason);
+		smp_wmb();	/* a reader that sees DETACHED sees the reason */
+		WRITE_ONCE(hdr->state, CTRMAP_STATE_DETACHED);
+	}
+	mutex_unlock(&header_lock);
 
 	vunmap(r->vaddr);
 	unpin_user_pages_dirty_lock(r->pages, r->npages, true);

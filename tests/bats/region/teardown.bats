@@ -105,6 +105,27 @@ assert_pins_balanced() {
 	[ ! -s "$WOUT" ]
 }
 
+# Two regions over the same pages (the same range attached twice, or a
+# range attached again at the address mremap moved it to while the first
+# region's teardown is still pending): the header is the newest region's,
+# and the older one's teardown must not mark it detached. The stress run
+# (tests/stress) found this through mremap.
+@test "detaching one of two regions over the same memory leaves the other attached" {
+	start_target -m mmap
+	attach "$TPID" "$TADDR" "$TLEN"
+	first=$RID
+	attach "$TPID" "$TADDR" "$TLEN"
+	second=$RID
+	"$CTL" detach "$first"
+	"$CTL" add "$second" 0 5
+	line=$(target_print)
+	[[ $line == "state=attached reason=none"* ]]
+	assert_equal "$(counter_of "$line" 0)" 5
+	"$CTL" detach "$second"
+	[[ $(target_print) == "state=detached reason=request"* ]]
+	assert_pins_balanced
+}
+
 @test "unload with regions attached: reason unload, pins balanced" {
 	start_target -m mmap
 	attach "$TPID" "$TADDR" "$TLEN"
