@@ -90,6 +90,7 @@ static void ctrmap_recheck_work(struct work_struct *work)
 {
 	struct ctrmap_region *r = container_of(work, struct ctrmap_region,
 					       recheck_work);
+	unsigned long seq;
 	bool same;
 
 	if (atomic_read(&r->state) != CTRMAP_REGION_LIVE)
@@ -97,7 +98,15 @@ static void ctrmap_recheck_work(struct work_struct *work)
 	/* No users left: the space is going, and RELEASE says so. */
 	if (!mmget_not_zero(r->mm))
 		return;
-	same = ctrmap_still_mapped(r);
+	/*
+	 * The callback runs before the page tables change (MADV_DONTNEED
+	 * zaps after it): look only once that invalidation has ended, and
+	 * look again if another one came meanwhile.
+	 */
+	do {
+		seq = mmu_interval_read_begin(&r->notifier);
+		same = ctrmap_still_mapped(r);
+	} while (same && mmu_interval_read_retry(&r->notifier, seq));
 	mmput(r->mm);
 	if (!same)
 		ctrmap_region_kill(r, CTRMAP_REASON_UNMAPPED);
