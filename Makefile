@@ -14,6 +14,9 @@
 #   make defconfig       module/.config with every option at its default
 #   make menuconfig      edit module/.config (kconfig-mconf)
 #   make check           the whole test suite (host unit tests, then the VM)
+#   make check-debug     the debug-kernel lane: BATS, kmemleak, fuzz, stress
+#                        and fault injection on a KASAN/lockdep/kmemleak guest
+#                        kernel built once from linux-source-6.1 (README.md)
 #   make vm-shell        an interactive root shell in a guest with ctrmap.ko
 #   make demo            the main job: see README.md
 
@@ -34,7 +37,7 @@ KCONFIG := module/Kconfig
 CONFIG_H := module/ctrmap_config.h
 
 .PHONY: all user install dkms-tree install-dkms deb modules test-modules defconfig \
-	olddefconfig menuconfig check demo vm-shell clean
+	olddefconfig menuconfig check check-debug demo vm-shell clean
 
 all: user $(CONFIG_H)
 
@@ -144,6 +147,9 @@ test-modules: modules
 
 check:
 	tests/check
+
+check-debug:
+	tests/check-debug
 
 demo:
 	tests/demo/run
