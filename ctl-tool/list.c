@@ -90,6 +90,9 @@ void list_print(struct printer *p, const struct ctrmap_region_info *regions,
 	}
 }
 
+/* Reads of a list that keeps changing before counterctl gives up. */
+#define LIST_TRIES 10
+
 /* The regions as the dump delivered them, with their own bindings. */
 struct region_list {
 	struct ctrmap_region_info *v;
@@ -162,7 +165,14 @@ static int list_run(const struct ctl_options *opts, int argc, char **argv)
 
 	if (ctl_open(&h))
 		return CTL_EXIT_FAILED;
-	err = ctrmap_list(h, pid, 0, collect, &l);
+	/* A list that changed while it was read (-EAGAIN) is read again. */
+	for (int tries = 0; tries < LIST_TRIES; tries++) {
+		free_list(&l);
+		l = (struct region_list){ .v = NULL };
+		err = ctrmap_list(h, pid, 0, collect, &l);
+		if (err != -EAGAIN)
+			break;
+	}
 	if (err) {
 		ctl_error(h, err, "cannot list the regions");
 		ctrmap_close(h);

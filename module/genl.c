@@ -477,7 +477,10 @@ out:
 	return err;
 }
 
-/* cb->args[0]: the next region id to look at. */
+/*
+ * cb->args[0]: the next region id to look at. A region added or removed
+ * between two parts of the dump flags it NLM_F_DUMP_INTR (cb->seq).
+ */
 static int ctrmap_nl_get_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct nlattr **attrs = ctrmap_dump_attrs(cb);
@@ -500,12 +503,16 @@ static int ctrmap_nl_get_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	}
 
 	ctrmap_regions_lock();
+	cb->seq = ctrmap_regions_gen();
 	while ((r = ctrmap_region_next(&id, cb->skb, filter))) {
+		struct nlmsghdr *nlh = (struct nlmsghdr *)skb_tail_pointer(skb);
+
 		err = ctrmap_fill_region(skb, r, NETLINK_CB(cb->skb).portid,
 					 cb->nlh->nlmsg_seq, NLM_F_MULTI,
 					 verbose);
 		if (err)
 			break;
+		nl_dump_check_consistent(cb, nlh);
 		id++;
 	}
 	ctrmap_regions_unlock();

@@ -33,6 +33,8 @@ static DEFINE_XARRAY_ALLOC1(regions);
 static DEFINE_MUTEX(regions_lock);
 static u32 regions_next_id;
 static unsigned int regions_n;	/* entries in the registry, any state */
+/* Changes with every entry added or removed; never 0 (dumps: cb->seq). */
+static unsigned int regions_gen = 1;
 static struct workqueue_struct *ctrmap_wq;
 
 /*
@@ -72,6 +74,20 @@ void ctrmap_regions_lock(void)
 void ctrmap_regions_unlock(void)
 {
 	mutex_unlock(&regions_lock);
+}
+
+static void ctrmap_regions_changed(void)
+{
+	lockdep_assert_held(&regions_lock);
+	if (!++regions_gen)
+		regions_gen = 1;
+}
+
+/* The registry's generation, for a dump to notice a change between parts. */
+unsigned int ctrmap_regions_gen(void)
+{
+	lockdep_assert_held(&regions_lock);
+	return regions_gen;
 }
 
 static bool ctrmap_region_live(const struct ctrmap_region *r)
@@ -394,6 +410,7 @@ static int ctrmap_register(struct ctrmap_region *r,
 			      &regions_next_id, GFP_KERNEL);
 	if (err >= 0) {
 		regions_n++;
+		ctrmap_regions_changed();
 		err = 0;
 	} else {
 		NL_SET_ERR_MSG(extack, "cannot allocate a region id");
@@ -408,6 +425,7 @@ static void ctrmap_unregister(struct ctrmap_region *r)
 	mutex_lock(&regions_lock);
 	xa_erase(&regions, r->id);
 	regions_n--;
+	ctrmap_regions_changed();
 	mutex_unlock(&regions_lock);
 }
 

@@ -94,6 +94,7 @@ struct ctrmap_region *ctrmap_region_next(unsigned long *id,
 struct task_struct *ctrmap_task_by_vpid(pid_t nr);
 void ctrmap_regions_lock(void);
 void ctrmap_regions_unlock(void);
+unsigned int ctrmap_regions_gen(void);
 void ctrmap_region_counts(struct ctrmap_counts *c);
 
 int ctrmap_regions_init(void);

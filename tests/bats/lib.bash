@@ -154,11 +154,13 @@ regions_listed() {
 	"$CTL" -j list | jq length
 }
 
-# Teardown is deferred work: wait (bounded) until no region is listed.
+# Teardown is deferred work: wait (bounded) until no region is listed and
+# the module counts none (a dying region is not listed but still pinned).
 wait_no_regions() {
 	local i
-	for ((i = 0; i < 200; i++)); do
-		[ "$(regions_listed)" = 0 ] && return 0
+	for ((i = 0; i < 600; i++)); do
+		[ "$(regions_listed)" = 0 ] &&
+			[ "$("$CTL" -j status | jq .regions)" = 0 ] && return 0
 		sleep 0.05
 	done
 	return 1

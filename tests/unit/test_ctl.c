@@ -559,6 +559,27 @@ static void script_list(bool empty)
 	fake_start(&fk);
 }
 
+/*
+ * Script: a dump the kernel flags as interrupted (a region came or went
+ * between its parts), then, read again, an intact one of region 12 only.
+ */
+static void script_list_interrupted(void)
+{
+	struct fake_step *s;
+
+	fake_reset(&fk);
+	fake_recv(&fk);
+	s = fake_send(&fk);
+	part_msg(s, region_msg(NLM_F_MULTI | NLM_F_DUMP_INTR, 3, 1234,
+			       "reader", 2, 0));
+	part_done(s, 0, NULL);
+	fake_recv(&fk);
+	s = fake_send(&fk);
+	part_msg(s, region_msg(NLM_F_MULTI, 12, 99999, "ctrmap-target", 0, 0));
+	part_done(s, 0, NULL);
+	fake_start(&fk);
+}
+
 static void test_list(void)
 {
 	struct nlattr *tb[CTRMAP_A_MAX + 1];
@@ -611,6 +632,13 @@ static void test_list(void)
 	ctl(&r, "--json", "list", NULL);
 	fake_wait(&fk);
 	is_str(r.out, "[]\n", "list -j empty: []");
+
+	script_list_interrupted();
+	ctl(&r, "-j", "list", NULL);
+	fake_wait(&fk);
+	is_int(r.status, 0, "list, interrupted once: exit 0");
+	check_jq(r.out, "[.[].id]", "[12]",
+		 "list, interrupted once: only what the second read saw");
 
 	script_error(-EMSGSIZE, NULL, -1, -1);
 	ctl(&r, "-j", "list", NULL);

@@ -1,0 +1,72 @@
+#!/usr/bin/env bats
+# GET dumps that span several messages: a region attached or detached
+# between two parts flags the dump NLM_F_DUMP_INTR, libctrmap returns
+# -EAGAIN, and counterctl list reads it again; a complete list names each
+# region once, in order.
+
+load ../lib
+
+setup() {
+	require_guest
+	modprobe ctrmap
+}
+
+teardown() {
+	stop_started
+}
+
+@test "a list read while regions come and go is flagged; counterctl list reads again" {
+	read -r a0 r0 < <(pins)
+	# 3 processes x 60 regions (the same page, attached again): more
+	# replies than one dump message holds.
+	for p in 1 2 3; do
+		start_target -m mmap
+		exec 7>&-
+		for i in $(seq 60); do
+			"$CTL" attach --pid "$TPID" --addr "$TADDR" --len 4096 >/dev/null
+		done
+	done
+	assert_equal "$(regions_listed)" 180
+
+	run "$TOP/tests/tools/ctrmap-dumps" 20
+	assert_success
+	assert_output "lists=20 complete=20 interrupted=0 bad=0"
+
+	# One more process attaches and detaches in a loop meanwhile.
+	start_target -m mmap
+	exec 7>&-
+	( set +e
+	while :; do
+		id=$("$CTL" -j attach --pid "$TPID" --addr "$TADDR" --len 4096 | jq -r .id)
+		"$CTL" detach "$id"
+	done ) >/dev/null 2>&1 &
+	STARTED_PIDS+=" $!"
+	a=$("$CTL" -j status | jq .attaches)
+	for i in $(seq 100); do
+		[ "$("$CTL" -j status | jq .attaches)" -gt $((a + 1)) ] && break
+		sleep 0.1
+	done
+	# Lists until one is flagged (each list is much faster than a change).
+	interrupted=0
+	for round in $(seq 50); do
+		run "$TOP/tests/tools/ctrmap-dumps" 100
+		assert_success
+		[[ "$output" =~ interrupted=([0-9]+)\ bad=0$ ]]
+		interrupted=$((interrupted + BASH_REMATCH[1]))
+		[ "$interrupted" -gt 0 ] && break
+	done
+	echo "# $interrupted interrupted list(s) in $round round(s) of 100" >&3
+	[ "$interrupted" -gt 0 ]
+	# counterctl list reads again until a list is whole.
+	for i in $(seq 20); do
+		run "$CTL" -j list
+		assert_success
+		n=$(jq length <<<"$output")
+		[ "$n" -ge 180 ] && [ "$n" -le 181 ]
+	done
+
+	stop_started
+	wait_no_regions
+	read -r a r < <(pins)
+	assert_equal $((r - r0)) $((a - a0))
+}
