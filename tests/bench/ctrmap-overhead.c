@@ -20,9 +20,10 @@
  * 2. WARMUP cycles, then CYCLES cycles of attach, bind a timer, add,
  *    detach: what grew, in all and per cache.
  * With -c it fails (status 1) if a cycle leaves anything behind: a slab
- * cache with CYCLES/4 objects more after the cycles than before (a leak of
- * one object per cycle adds CYCLES), slab growth of 64 bytes per cycle or
- * more, or a ctrmap vmap area still there.
+ * cache with CYCLES/2 objects more after the cycles than before (a leak of
+ * one object per cycle adds CYCLES; the rest of the guest was once seen to
+ * add 297 kmalloc-8 objects during 1000 cycles), slab growth of 64 bytes
+ * per cycle or more, or a ctrmap vmap area still there.
  */
 #define _GNU_SOURCE
 #include <ctrmap.h>
@@ -332,7 +333,7 @@ int main(int argc, char **argv)
 	printf("largest growth of one cache: %ld objects\n", most);
 
 	if (check) {
-		if (most >= n / 4) {
+		if (most >= n / 2) {
 			printf("FAIL: a slab cache grew by %ld objects in %ld cycles\n",
 			       most, n);
 			bad = 1;
