@@ -81,8 +81,14 @@ int ctrmap_nl_build(int family, uint8_t cmd, int nlm_flags,
 		    struct nl_msg **msgp);
 
 /*
- * Send a request for cmd on h and wait for its end: an ACK, the end of a
- * dump (pass NLM_F_DUMP in nlm_flags) or an error. reply may be NULL.
+ * Send a request for cmd on h and wait for its answer, as nlm_flags say:
+ * NLM_F_ACK, the ACK (for a command without a reply); NLM_F_DUMP, the end
+ * of the dump; neither, the one reply, which reply must then take. An error
+ * answers any of them. Commands with a reply (ATTACH, GET, STATS) are sent
+ * without NLM_F_ACK: the kernel would acknowledge after the reply, when
+ * ATTACH has created the region, and an ACK it fails to allocate would turn
+ * that success into ENOBUFS on the socket. A reply it cannot send fails the
+ * request, which ATTACH then undoes (module/genl.c).
  * Returns 0 or -errno: the kernel's errno, the first error reply returned,
  * -EAGAIN if a dump was interrupted by a concurrent change (its replies may
  * be inconsistent: retry), -EBUSY if h monitors (ctrmap_nl_join()), or a

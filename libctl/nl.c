@@ -220,10 +220,26 @@ struct request {
 	int family;
 	ctrmap_nl_reply_fn reply;
 	void *reply_arg;
-	bool done;		/* ACK, NLMSG_DONE or error seen */
+	bool answer_is_reply;	/* neither ACK nor dump: see ctrmap_nl_cmd() */
+	uint32_t seq;		/* the request's sequence number */
+	bool done;		/* answer, ACK, NLMSG_DONE or error seen */
 	int err;		/* the kernel's, else the first reply error */
 	struct ctrmap_extack ext;
 };
+
+/*
+ * Only what answers this request counts. libnl's own check expects one
+ * NLMSG_ERROR or NLMSG_DONE per request, which a request answered by its
+ * reply alone does not get; a message with another sequence number can
+ * only be left over from an earlier request (a reply after which an error
+ * was returned, say), and is dropped.
+ */
+static int on_seq_check(struct nl_msg *msg, void *arg)
+{
+	const struct request *req = arg;
+
+	return nlmsg_hdr(msg)->nlmsg_seq == req->seq ? NL_OK : NL_SKIP;
+}
 
 static int on_reply(struct nl_msg *msg, void *arg)
 {
@@ -237,7 +253,13 @@ static int on_reply(struct nl_msg *msg, void *arg)
 	ret = req->reply(nlh, req->reply_arg);
 	if (ret < 0)
 		req->err = ret;
-	/* Keep reading: the socket must be drained up to the end. */
+	/*
+	 * The one reply is the whole answer; the rest of its datagram is
+	 * still read (a second reply is the caller's -EPROTO). Otherwise
+	 * keep reading up to the ACK or the end of the dump.
+	 */
+	if (req->answer_is_reply)
+		req->done = true;
 	return NL_OK;
 }
 
@@ -293,7 +315,9 @@ static int exchange(struct ctrmap_handle *h, struct nl_msg *msg,
 	if (!cb)
 		return -ENOMEM;
 
-	if (nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_reply, req) < 0 ||
+	if (nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, on_seq_check,
+		      req) < 0 ||
+	    nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_reply, req) < 0 ||
 	    nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, req) < 0 ||
 	    nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_done, req) < 0 ||
 	    nl_cb_err(cb, NL_CB_CUSTOM, on_error, req) < 0) {
@@ -301,11 +325,15 @@ static int exchange(struct ctrmap_handle *h, struct nl_msg *msg,
 		goto out;
 	}
 
+	/* The request carries the caller's flags, not libnl's NLM_F_ACK. */
+	nl_socket_disable_auto_ack(h->sock);
 	ret = nl_send_auto(h->sock, msg);
+	nl_socket_enable_auto_ack(h->sock);
 	if (ret < 0) {
 		ret = ctrmap_nl_errno(ret);
 		goto out;
 	}
+	req->seq = nlmsg_hdr(msg)->nlmsg_seq;
 
 	ret = 0;
 	while (!req->done) {
@@ -368,9 +396,14 @@ int ctrmap_nl_cmd(struct ctrmap_handle *h, uint8_t cmd, int nlm_flags,
 		.family = h->family,
 		.reply = reply,
 		.reply_arg = reply_arg,
+		.answer_is_reply = !(nlm_flags & (NLM_F_ACK | NLM_F_DUMP)),
 	};
 	struct nl_msg *msg;
 	int ret;
+
+	/* Nothing would answer a success. */
+	if (req.answer_is_reply && !reply)
+		return -EINVAL;
 
 	memset(&h->ext, 0, sizeof(h->ext));
 	h->errmsg[0] = '\0';

@@ -53,7 +53,7 @@ int ctrmap_bind(struct ctrmap_handle *h, uint32_t id, uint32_t index,
 	if (!src || (src->type != CTRMAP_SOURCE_TIMER &&
 		     src->type != CTRMAP_SOURCE_IRQ))
 		return -EINVAL;
-	return ctrmap_nl_cmd(h, CTRMAP_CMD_BIND, 0, put_bind, &req, NULL,
+	return ctrmap_nl_cmd(h, CTRMAP_CMD_BIND, NLM_F_ACK, put_bind, &req, NULL,
 			     NULL);
 }
 
@@ -61,7 +61,7 @@ int ctrmap_unbind(struct ctrmap_handle *h, uint32_t id, uint32_t index)
 {
 	struct bind_req req = { .id = id, .index = index };
 
-	return ctrmap_nl_cmd(h, CTRMAP_CMD_UNBIND, 0, put_bind, &req, NULL,
+	return ctrmap_nl_cmd(h, CTRMAP_CMD_UNBIND, NLM_F_ACK, put_bind, &req, NULL,
 			     NULL);
 }
 

@@ -4,13 +4,17 @@
  * answered. The test suite uses it to send what counterctl never would:
  * unknown commands, wrong attribute types and lengths, missing attributes.
  *
- *   nlraw [--dump] [--family NAME] [--fail-nth N] CMD [TYPE:KIND[:VALUE]...]
+ *   nlraw [--dump | --no-ack] [--family NAME] [--fail-nth N] CMD [TYPE:KIND[:VALUE]...]
  *
  * CMD is the generic netlink command number. Each attribute is TYPE:u8:N,
  * TYPE:u16:N, TYPE:u32:N, TYPE:u64:N (decimal or 0x hex), TYPE:str:TEXT
  * (NUL-terminated), TYPE:flag (no payload) or TYPE:hex:BYTES (raw payload,
- * e.g. DEADBEEF). --dump sets NLM_F_DUMP. --family talks to another family
- * (e.g. nlctrl, to check this tool on a host without ctrmap).
+ * e.g. DEADBEEF). The request asks for an ACK; --dump sends a dump instead,
+ * which the end of the dump answers; --no-ack sends it as libctrmap sends a
+ * command with a reply (ATTACH, GET, STATS), answered by the reply alone
+ * (on a command without one, a success would then never be answered).
+ * --family talks to another family (e.g. nlctrl, to check this tool on a
+ * host without ctrmap).
  *
  * --fail-nth N makes the Nth fault-injection site the request reaches in the
  * kernel fail (slab or page allocation, see fault-injection.rst's fail-nth):
@@ -62,7 +66,7 @@ struct raw_request {
 
 static int usage(void)
 {
-	fputs("Usage: nlraw [--dump] [--family NAME] [--fail-nth N] CMD [TYPE:KIND[:VALUE]...]\n"
+	fputs("Usage: nlraw [--dump | --no-ack] [--family NAME] [--fail-nth N] CMD [TYPE:KIND[:VALUE]...]\n"
 	      "KIND: u8 u16 u32 u64 str flag hex\n", stderr);
 	return 2;
 }
@@ -308,13 +312,15 @@ int main(int argc, char **argv)
 	const char *family = CTRMAP_GENL_NAME;
 	struct raw_request req = { 0 };
 	struct ctrmap_handle *h = NULL;
-	int flags = 0, status = 1, err;
+	int flags = NLM_F_ACK, status = 1, err;
 	uint64_t cmd, nth;
 	int i = 1;
 
 	for (; i < argc && !strncmp(argv[i], "--", 2); i++) {
-		if (!strcmp(argv[i], "--dump"))
-			flags |= NLM_F_DUMP;
+		if (!strcmp(argv[i], "--dump") && flags == NLM_F_ACK)
+			flags = NLM_F_DUMP;
+		else if (!strcmp(argv[i], "--no-ack") && flags == NLM_F_ACK)
+			flags = 0;
 		else if (!strcmp(argv[i], "--family") && i + 1 < argc)
 			family = argv[++i];
 		else if (!strcmp(argv[i], "--fail-nth") && i + 1 < argc &&

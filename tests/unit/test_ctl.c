@@ -284,9 +284,11 @@ static void script_reply(struct nl_msg *reply)
 	fake_reset(&fk);
 	fake_recv(&fk);
 	s = fake_send(&fk);
+	/* A request with a reply is sent without NLM_F_ACK. */
 	if (reply)
 		part_msg(s, reply);
-	part_ack(s);
+	else
+		part_ack(s);
 	fake_start(&fk);
 }
 

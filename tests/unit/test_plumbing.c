@@ -81,16 +81,19 @@ static void test_requests(struct ctrmap_handle *h)
 			     on_family, &f),
 	       0, "after a failed dump the socket is in sync");
 
-	is_int(ctrmap_nl_cmd(h, CTRL_CMD_GETFAMILY, 0, put_name,
+	is_int(ctrmap_nl_cmd(h, CTRL_CMD_GETFAMILY, NLM_F_ACK, put_name,
 			     "ctrmapnone", NULL, NULL),
 	       -ENOENT, "kernel errno is returned exactly");
-	is_int(ctrmap_nl_cmd(h, 200, 0, NULL, NULL, NULL, NULL), -EOPNOTSUPP,
-	       "unknown command: -EOPNOTSUPP");
+	is_int(ctrmap_nl_cmd(h, 200, NLM_F_ACK, NULL, NULL, NULL, NULL),
+	       -EOPNOTSUPP, "unknown command: -EOPNOTSUPP");
+	is_int(ctrmap_nl_cmd(h, CTRL_CMD_GETFAMILY, 0, put_name, "nlctrl",
+			     NULL, NULL),
+	       -EINVAL, "neither ACK nor dump nor reply callback: -EINVAL");
 }
 
 static void check_extack(struct ctrmap_handle *h, const char *how)
 {
-	is_int(ctrmap_nl_cmd(h, CTRL_CMD_GETFAMILY, 0, put_bad_name, NULL,
+	is_int(ctrmap_nl_cmd(h, CTRL_CMD_GETFAMILY, NLM_F_ACK, put_bad_name, NULL,
 			     NULL, NULL),
 	       -EINVAL, "%s: policy violation: -EINVAL", how);
 	ok(ctrmap_errmsg(h)[0] != '\0', "%s: kernel message: '%s'", how,
@@ -103,7 +106,7 @@ static void check_extack(struct ctrmap_handle *h, const char *how)
 	is_str(ctrmap_errattr(h), "region_id",
 	       "%s: errattr names the attribute at the offset", how);
 
-	is_int(ctrmap_nl_cmd(h, CTRL_CMD_GETFAMILY, 0, put_name, "nlctrl",
+	is_int(ctrmap_nl_cmd(h, CTRL_CMD_GETFAMILY, NLM_F_ACK, put_name, "nlctrl",
 			     NULL, NULL),
 	       0, "%s: next call succeeds", how);
 	is_str(ctrmap_errmsg(h), "", "%s: and clears the message", how);
@@ -138,7 +141,7 @@ static void test_missing_attr(void)
 		skip("missing attribute report", "no netdev family here");
 		return;
 	}
-	is_int(ctrmap_nl_cmd(h, 1, 0, NULL, NULL, NULL, NULL), -EINVAL,
+	is_int(ctrmap_nl_cmd(h, 1, NLM_F_ACK, NULL, NULL, NULL, NULL), -EINVAL,
 	       "missing attribute: -EINVAL");
 	ok(h->ext.has_miss_type && h->ext.miss_type == 1,
 	   "missing attribute: its type");
