@@ -3,7 +3,8 @@
  * The in-kernel writers, exported to other drivers (include/linux/ctrmap.h):
  * safe from any context, hard IRQ included. A writer reaches the counters
  * only through the RCU-published header, so teardown, which unpublishes it
- * and waits for a grace period before unmapping, never races a write.
+ * and waits for a grace period before unmapping, never races a write. No
+ * writer starts once the region is dying (killed, its teardown queued).
  */
 #include <linux/atomic.h>
 #include <linux/ctrmap.h>
@@ -21,6 +22,14 @@ static void ctrmap_counter_add(struct ctrmap_region *r, u32 index, u64 delta)
 	atomic64_add(delta, (atomic64_t *)&r->counters[index]);
 }
 
+/* The header, for a writer in an RCU read section; NULL once dying. */
+static struct ctrmap_header *ctrmap_write_hdr(struct ctrmap_region *r)
+{
+	if (atomic_read(&r->state) != CTRMAP_REGION_LIVE)
+		return NULL;
+	return rcu_dereference(r->hdr);
+}
+
 /**
  * ctrmap_add - add to one counter
  * @r: a region from ctrmap_region_get()
@@ -28,7 +37,7 @@ static void ctrmap_counter_add(struct ctrmap_region *r, u32 index, u64 delta)
  * @delta: what to add (wraps modulo 2^64)
  *
  * Returns 0, -ERANGE for an index past the region's counters, or -ENODEV
- * once the region is detached.
+ * once the region is dying or detached.
  */
 int ctrmap_add(struct ctrmap_region *r, u32 index, u64 delta)
 {
@@ -37,7 +46,7 @@ int ctrmap_add(struct ctrmap_region *r, u32 index, u64 delta)
 	if (index >= r->ncounters)
 		return -ERANGE;
 	rcu_read_lock();
-	if (rcu_dereference(r->hdr)) {
+	if (ctrmap_write_hdr(r)) {
 		ctrmap_counter_add(r, index, delta);
 		ret = 0;
 	}
@@ -55,13 +64,13 @@ EXPORT_SYMBOL_GPL(ctrmap_add);
  * group writer at a time per region, interrupts off (a raw spinlock, so
  * PREEMPT_RT does not make it sleep): keep the group short.
  *
- * Returns 0, or -ENODEV once the region is detached (then do not call
+ * Returns 0, or -ENODEV once the region is dying or detached (then do not call
  * ctrmap_group_add() or ctrmap_group_end()).
  */
 int ctrmap_group_begin(struct ctrmap_region *r, struct ctrmap_group *g)
 {
 	rcu_read_lock();
-	g->hdr = rcu_dereference(r->hdr);
+	g->hdr = ctrmap_write_hdr(r);
 	if (!g->hdr) {
 		rcu_read_unlock();
 		return -ENODEV;
