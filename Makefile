@@ -8,6 +8,7 @@
 #                        [DESTDIR]/usr/src/ctrmap-VERSION
 #   make deb             the Debian packages into build/deb/
 #   make modules         ctrmap.ko for KVER into O_MOD
+#   make test-tools      the test programs (tests/tools, fuzz, stress, bench)
 #   make test-modules    that, the test modules, the sample driver, and
 #                        ctrmap.ko built with a changed config (tests prove
 #                        options reach STATS)
@@ -36,7 +37,7 @@ export KCONFIG_CONFIG := $(CURDIR)/module/.config
 KCONFIG := module/Kconfig
 CONFIG_H := module/ctrmap_config.h
 
-.PHONY: all user install dkms-tree install-dkms deb modules test-modules defconfig \
+.PHONY: all user install dkms-tree install-dkms deb modules test-tools test-modules defconfig \
 	olddefconfig menuconfig check check-debug demo vm-shell clean
 
 all: user $(CONFIG_H)
@@ -117,6 +118,9 @@ deb:
 	fi
 	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b -Jauto
 	@ls -1 $(DEB_OUT)/*.deb $(DEB_OUT)/*.changes
+
+test-tools: all
+	for d in tools fuzz stress bench; do $(MAKE) -C tests/$$d || exit 1; done
 
 # Kbuild builds in a copy of the sources per kernel, so builds for several
 # kernels (and configurations) never share objects.
