@@ -7,11 +7,13 @@
  * module must notice (munmap, mremap, MADV_DONTNEED, MAP_FIXED, mprotect,
  * fork, exec), so a test can drive it through a FIFO.
  *
- *   ctrmap-target [-m aligned|mmap|lazy|memfd|file|path:FILE] [-p PAGES] [-i MS] [-c N]
+ *   ctrmap-target [-m aligned|mmap|mmap4k|lazy|memfd|file|path:FILE] [-p PAGES] [-i MS] [-c N]
  *
  * -m  how the region is allocated: aligned_alloc(0x1000, ...) as in the
  *     original question (default), a private anonymous mmap (touched), the
- *     same never touched (lazy), a memfd mapped shared, a regular file
+ *     same without transparent huge pages (mmap4k: MADV_NOHUGEPAGE, so every
+ *     page has its own page table entry), the same never touched (lazy), a
+ *     memfd mapped shared, a regular file
  *     (which ctrmap must refuse), or path:FILE, an existing file mapped
  *     shared (e.g. another target's memfd through /proc/PID/fd/N)
  * -p  pages (default 1); the region is the whole allocation
@@ -61,12 +63,15 @@ static void *allocate(const char *mode, size_t size)
 		memset(p, 0, size);
 		return p;
 	}
-	if (!strcmp(mode, "mmap") || !strcmp(mode, "lazy")) {
+	if (!strcmp(mode, "mmap") || !strcmp(mode, "mmap4k") ||
+	    !strcmp(mode, "lazy")) {
 		p = mmap(NULL, size, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (p == MAP_FAILED)
 			die("mmap");
-		if (!strcmp(mode, "mmap"))
+		if (!strcmp(mode, "mmap4k") && madvise(p, size, MADV_NOHUGEPAGE))
+			die("madvise(MADV_NOHUGEPAGE)");
+		if (strcmp(mode, "lazy"))
 			memset(p, 0, size);
 		return p;
 	}

@@ -74,6 +74,20 @@ assert_pins_balanced() {
 	assert_equal "$(regions_listed)" 0
 }
 
+# MADV_DONTNEED calls the notifier before it zaps, and the zap of a long
+# range takes a while: with the region at its far end, the recheck work runs
+# while the region's page is still mapped, and must wait for the zap to end
+# before it looks (the stress run found this; 54dfd17). 64 Ki pages, each
+# with its own page table entry, so the zap walks them one by one.
+@test "MADV_DONTNEED of a long range that ends with the region: reason unmapped" {
+	start_target -m mmap4k -p 65536
+	attach "$TPID" $((TADDR + TLEN - 4096)) 4096
+	target_cmd dontneed
+	assert_equal "$(detach_reason "$RID")" unmapped
+	assert_pins_balanced
+	assert_equal "$(regions_listed)" 0
+}
+
 @test "MAP_FIXED over the range: reason unmapped" {
 	start_target -m mmap
 	attach "$TPID" "$TADDR" "$TLEN"
