@@ -69,10 +69,18 @@ static void *allocate(const char *mode, size_t size)
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (p == MAP_FAILED)
 			die("mmap");
-		if (!strcmp(mode, "mmap4k") && madvise(p, size, MADV_NOHUGEPAGE))
-			die("madvise(MADV_NOHUGEPAGE)");
-		if (strcmp(mode, "lazy"))
+		if (!strcmp(mode, "mmap4k")) {
+			/*
+			 * Populated by the kernel in one call: a fault per
+			 * page from user space takes minutes on the debug
+			 * kernel for the 64 Ki pages a test uses.
+			 */
+			if (madvise(p, size, MADV_NOHUGEPAGE) ||
+			    madvise(p, size, MADV_POPULATE_WRITE))
+				die("madvise(MADV_NOHUGEPAGE, MADV_POPULATE_WRITE)");
+		} else if (strcmp(mode, "lazy")) {
 			memset(p, 0, size);
+		}
 		return p;
 	}
 	if (!strncmp(mode, "path:", 5)) {
