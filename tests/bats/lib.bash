@@ -68,8 +68,7 @@ wait_lines() { # FILE PATTERN N [TRIES]
 
 # Start ctrmap-target with ARGS (as user $TUSER, with RLIMIT_MEMLOCK at
 # $TMEMLOCK KiB, when set), its commands coming through a FIFO on fd
-# 7 and its output in $TOUT. Sets TPID, TADDR, TLEN. $TWAIT (tries of
-# 0.05 s, default 200) bounds the wait for its start and for commands.
+# 7 and its output in $TOUT. Sets TPID, TADDR, TLEN.
 start_target() {
 	TDIR=$(mktemp -d "$BATS_TEST_TMPDIR/target.XXXX")
 	TOUT=$TDIR/out
@@ -83,7 +82,7 @@ start_target() {
 	) <"$TDIR/in" >"$TOUT" 2>"$TDIR/err" &
 	TPID=$!
 	exec 7>"$TDIR/in"
-	wait_lines "$TOUT" '^pid=' 1 "${TWAIT:-200}"
+	wait_lines "$TOUT" '^pid=' 1
 	TADDR=$(sed -n 's/^pid=.* addr=\(0x[0-9a-f]*\) .*/\1/p' "$TOUT")
 	TLEN=$(sed -n 's/^pid=.* len=\([0-9]*\)$/\1/p' "$TOUT")
 	STARTED_PIDS+=" $TPID"
@@ -94,7 +93,7 @@ target_cmd() { # CMD
 	local n
 	n=$(grep -c "^ok $1\$" "$TOUT" || true)
 	echo "$1" >&7
-	wait_lines "$TOUT" "^ok $1\$" $((n + 1)) "${TWAIT:-200}"
+	wait_lines "$TOUT" "^ok $1\$" $((n + 1))
 }
 
 # What the target sees in its region now: its "state=... counters=..." line.
