@@ -71,9 +71,8 @@ static void *allocate(const char *mode, size_t size)
 			die("mmap");
 		if (!strcmp(mode, "mmap4k")) {
 			/*
-			 * Populated by the kernel in one call: a fault per
-			 * page from user space takes minutes on the debug
-			 * kernel for the 64 Ki pages a test uses.
+			 * Populated by the kernel in one call, without a
+			 * fault per page from user space.
 			 */
 			if (madvise(p, size, MADV_NOHUGEPAGE) ||
 			    madvise(p, size, MADV_POPULATE_WRITE))
