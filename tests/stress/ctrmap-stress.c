@@ -739,9 +739,14 @@ static bool do_op(enum op op)
 		s = pick(&p, &slot, 1);
 		if (!s)
 			return false;
-		index = below(NBIND);
-		if (!s->bound[index])
+		/* One of the slot's bindings, if it has any. */
+		for (i = 0, index = 0; index < NBIND; index++)
+			i += !!s->bound[index];
+		if (!i)
 			return false;
+		i = below(i);
+		for (index = 0; !s->bound[index] || i--; index++)
+			;
 		ret = ctrmap_unbind(ctl, s->id, FIRST_BIND + index);
 		if (ret)
 			fail("unbind %u %u: %s", s->id, FIRST_BIND + index,
