@@ -19,6 +19,7 @@
 #include "counterctl.h"
 #include "fake_kernel.h"
 #include "internal.h"
+#include "jq.h"
 #include "tap.h"
 
 int counterctl_main(int argc, char **argv);
@@ -83,37 +84,6 @@ static void __attribute__((sentinel)) ctl(struct result *r, ...)
 	close(saved_err);
 	slurp(out, r->out, sizeof(r->out));
 	slurp(err, r->err, sizeof(r->err));
-}
-
-static bool have_jq(void)
-{
-	return system("command -v jq >/dev/null 2>&1") == 0;
-}
-
-/* jq -e -c FILTER over json; its output (first line) in out. */
-static int jq(const char *json, const char *filter, char *out, size_t size)
-{
-	char path[] = "/tmp/ctrmap-test-json.XXXXXX";
-	char cmd[512];
-	FILE *fp;
-	int fd, status;
-
-	fd = mkstemp(path);
-	if (fd < 0 || write(fd, json, strlen(json)) != (ssize_t)strlen(json))
-		abort();
-	close(fd);
-	snprintf(cmd, sizeof(cmd), "jq -e -c '%s' %s 2>&1", filter, path);
-	fp = popen(cmd, "r");
-	if (!fp)
-		abort();
-	out[0] = '\0';
-	if (fgets(out, (int)size, fp))
-		out[strcspn(out, "\n")] = '\0';
-	while (fgetc(fp) != EOF)
-		;
-	status = pclose(fp);
-	unlink(path);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 static void check_jq(const char *json, const char *filter, const char *want,

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "attach.h"
+#include "jq.h"
 #include "list.h"
 #include "print.h"
 #include "show.h"
@@ -45,40 +46,6 @@ static char *capture(bool json, void (*fn)(struct printer *, const void *),
 		     const void *arg)
 {
 	return capture_top(json, false, fn, arg);
-}
-
-static bool have_jq(void)
-{
-	return system("command -v jq >/dev/null 2>&1") == 0;
-}
-
-/*
- * Run jq -e FILTER on json; store its first output line in out. Returns
- * jq's exit status (0: valid JSON and the filter's result is true-ish).
- */
-static int jq(const char *json, const char *filter, char *out, size_t size)
-{
-	char path[] = "/tmp/ctrmap-test-json.XXXXXX";
-	char cmd[512];
-	FILE *fp;
-	int fd, status;
-
-	fd = mkstemp(path);
-	if (fd < 0 || write(fd, json, strlen(json)) != (ssize_t)strlen(json))
-		abort();
-	close(fd);
-	snprintf(cmd, sizeof(cmd), "jq -e -r '%s' %s 2>&1", filter, path);
-	fp = popen(cmd, "r");
-	if (!fp)
-		abort();
-	out[0] = '\0';
-	if (fgets(out, (int)size, fp))
-		out[strcspn(out, "\n")] = '\0';
-	while (fgetc(fp) != EOF)
-		;
-	status = pclose(fp);
-	unlink(path);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 static void print_sample(struct printer *p, const void *arg)
