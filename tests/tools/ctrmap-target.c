@@ -7,15 +7,20 @@
  * module must notice (munmap, mremap, MADV_DONTNEED, MAP_FIXED, mprotect,
  * fork, exec), so a test can drive it through a FIFO.
  *
- *   ctrmap-target [-m aligned|mmap|mmap4k|lazy|memfd|file|path:FILE] [-p PAGES] [-i MS] [-c N]
+ *   ctrmap-target [-m aligned|mmap|mmap4k|lazy|shared|zero|sysv|hugetlb|memfd|file|path:FILE]
+ *                 [-p PAGES] [-i MS] [-c N]
  *
  * -m  how the region is allocated: aligned_alloc(0x1000, ...) as in the
  *     original question (default), a private anonymous mmap (touched), the
  *     same without transparent huge pages (mmap4k: MADV_NOHUGEPAGE, so every
  *     page has its own page table entry), the same never touched (lazy), a
- *     memfd mapped shared, a regular file
+ *     shared anonymous mmap (shared), a private mapping of /dev/zero (zero),
+ *     a SysV shared memory segment (sysv), a private anonymous MAP_HUGETLB
+ *     mapping of one huge page, its first PAGES pages the region (hugetlb),
+ *     a memfd mapped shared, a regular file
  *     (which ctrmap must refuse), or path:FILE, an existing file mapped
- *     shared (e.g. another target's memfd through /proc/PID/fd/N)
+ *     shared (e.g. another target's memfd through /proc/PID/fd/N, a tmpfs
+ *     file, or a device node)
  * -p  pages (default 1); the region is the whole allocation
  * -i  print the counters every MS milliseconds (default: only on "print")
  * -c  exit after printing N times (default: never)
@@ -39,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/shm.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -80,6 +86,43 @@ static void *allocate(const char *mode, size_t size)
 		} else if (strcmp(mode, "lazy")) {
 			memset(p, 0, size);
 		}
+		return p;
+	}
+	if (!strcmp(mode, "shared") || !strcmp(mode, "hugetlb")) {
+		int flags = !strcmp(mode, "shared") ? MAP_SHARED | MAP_ANONYMOUS :
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB;
+
+		/* MAP_HUGETLB rounds the length up to a whole huge page. */
+		p = mmap(NULL, size, PROT_READ | PROT_WRITE, flags, -1, 0);
+		if (p == MAP_FAILED)
+			die(mode);
+		memset(p, 0, size);
+		return p;
+	}
+	if (!strcmp(mode, "zero")) {
+		/* Anonymous memory, though the mapping names a device file. */
+		fd = open("/dev/zero", O_RDWR);
+		if (fd < 0)
+			die("/dev/zero");
+		p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+		if (p == MAP_FAILED)
+			die("mmap /dev/zero");
+		close(fd);
+		memset(p, 0, size);
+		return p;
+	}
+	if (!strcmp(mode, "sysv")) {
+		int id = shmget(IPC_PRIVATE, size, IPC_CREAT | 0600);
+
+		if (id < 0)
+			die("shmget");
+		p = shmat(id, NULL, 0);
+		if (p == (void *)-1)
+			die("shmat");
+		/* Gone with the last detach: nothing is left behind. */
+		if (shmctl(id, IPC_RMID, NULL))
+			die("shmctl(IPC_RMID)");
+		memset(p, 0, size);
 		return p;
 	}
 	if (!strncmp(mode, "path:", 5)) {
@@ -312,7 +355,7 @@ int main(int argc, char **argv)
 		case 'i': interval = strtol(optarg, NULL, 0); break;
 		case 'c': count = strtol(optarg, NULL, 0); break;
 		default:
-			fprintf(stderr, "usage: ctrmap-target [-m aligned|mmap|lazy|memfd|file|path:FILE] [-p PAGES] [-i MS] [-c N]\n");
+			fprintf(stderr, "usage: ctrmap-target [-m aligned|mmap|mmap4k|lazy|shared|zero|sysv|hugetlb|memfd|file|path:FILE] [-p PAGES] [-i MS] [-c N]\n");
 			return 2;
 		}
 	}
