@@ -33,7 +33,13 @@ KVER ?= $(shell cd /boot 2>/dev/null && ls vmlinuz-6.1.0-*-amd64 2>/dev/null | \
 KDIR ?= /lib/modules/$(KVER)/build
 O_MOD ?= $(CURDIR)/build/kernel-$(KVER)
 
-export KCONFIG_CONFIG := $(CURDIR)/module/.config
+# The module's configuration file. kconfig-conf and kconfig-mconf get it in
+# their own environment only ($(KCONF)): exported, every child would inherit
+# it, and a kernel's own "make defconfig" (the debug lane's) would write the
+# kernel's configuration over module/.config.
+KCONFIG_CONFIG := $(CURDIR)/module/.config
+unexport KCONFIG_CONFIG
+KCONF = KCONFIG_CONFIG=$(KCONFIG_CONFIG)
 KCONFIG := module/Kconfig
 CONFIG_H := module/ctrmap_config.h
 
@@ -51,22 +57,22 @@ install: user
 	$(MAKE) -C ctl-tool install
 
 defconfig:
-	kconfig-conf --alldefconfig $(KCONFIG)
+	$(KCONF) kconfig-conf --alldefconfig $(KCONFIG)
 
 olddefconfig:
-	kconfig-conf --olddefconfig $(KCONFIG)
+	$(KCONF) kconfig-conf --olddefconfig $(KCONFIG)
 
 menuconfig:
-	kconfig-mconf $(KCONFIG)
+	$(KCONF) kconfig-mconf $(KCONFIG)
 
 $(KCONFIG_CONFIG):
-	kconfig-conf --alldefconfig $(KCONFIG)
+	$(KCONF) kconfig-conf --alldefconfig $(KCONFIG)
 
 # Kconfig's .config as a C header (y -> 1, values as they are), plus the
 # version: the one header Kbuild force-includes. Shipped in ctrmap-dkms, so
 # building the module needs no kconfig-frontends.
 $(CONFIG_H): $(KCONFIG_CONFIG) $(KCONFIG) debian/changelog
-	kconfig-conf --olddefconfig $(KCONFIG) >/dev/null
+	$(KCONF) kconfig-conf --olddefconfig $(KCONFIG) >/dev/null
 	{ echo '/* SPDX-License-Identifier: GPL-2.0 */'; \
 	  echo '/* Generated from module/.config by make; do not edit. */'; \
 	  echo '#define CTRMAP_VERSION "$(VERSION)"'; \
