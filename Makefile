@@ -145,13 +145,15 @@ test-modules: modules
 	cp -a module/. $(ALT)/
 	kconfig-tweak --file $(ALT)/.config --set-val CTRMAP_MAX_REGIONS 5 \
 		--set-val CTRMAP_MAX_REGIONS_PER_PROCESS 3 \
+		--set-val CTRMAP_MAX_REGIONS_PER_USER 5 \
 		--disable CTRMAP_SOURCE_IRQ
 	$(MAKE) --no-print-directory $(ALT)/ctrmap_config.h \
 		KCONFIG_CONFIG=$(ALT)/.config CONFIG_H=$(ALT)/ctrmap_config.h
 	$(MAKE) -C $(KDIR) M=$(ALT) modules
 	mkdir -p $(O_MOD)/kmod
 	cp -a tests/kmod/. $(O_MOD)/kmod/
-	$(MAKE) -C $(KDIR) M=$(O_MOD)/kmod modules
+	$(MAKE) -C $(KDIR) M=$(O_MOD)/kmod \
+		KBUILD_EXTRA_SYMBOLS=$(O_MOD)/Module.symvers modules
 	$(MAKE) -C $(KDIR) M=$(O_MOD)/samples \
 		KBUILD_EXTRA_SYMBOLS=$(O_MOD)/Module.symvers modules
 

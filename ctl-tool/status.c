@@ -32,6 +32,31 @@ static void print_sources(struct printer *p, uint32_t sources)
 	print_string(p, PRINT_FP, NULL, "%s", "\n");
 }
 
+/* The caller's own share, beside the module's figures. */
+static void usage_print(struct printer *p, const struct ctrmap_usage *u)
+{
+	print_string(p, PRINT_FP, NULL, "%s", "your usage (this user, all processes):\n");
+	print_open_object(p, "usage");
+	print_uint(p, PRINT_ANY, "regions", "  regions:                 %u\n",
+		   u->regions);
+	print_uint(p, PRINT_ANY, "bindings", "  bindings:                %u\n",
+		   u->bindings);
+	print_u64(p, PRINT_ANY, "pinned_pages",
+		  "  pinned pages:            %" PRIu64 "\n", u->pinned_pages);
+	print_u64(p, PRINT_ANY, "timer_rate",
+		  "  timer expiries:          %" PRIu64 "/s\n", u->timer_rate);
+	print_u64(p, PRINT_ANY, "locked_pages",
+		  "  locked pages (all uses): %" PRIu64 "\n", u->locked_pages);
+	if (u->memlock_limit != UINT64_MAX)
+		print_u64(p, PRINT_ANY, "memlock_limit_pages",
+			  "  RLIMIT_MEMLOCK:          %" PRIu64 " pages\n",
+			  u->memlock_limit);
+	else
+		print_string(p, PRINT_FP, NULL, "%s",
+			     "  RLIMIT_MEMLOCK:          unlimited\n");
+	print_close_object(p);
+}
+
 void status_print(struct printer *p, const struct ctrmap_stats *st)
 {
 	const struct ctrmap_limits *lim = &st->limits;
@@ -73,8 +98,31 @@ void status_print(struct printer *p, const struct ctrmap_stats *st)
 	print_u64(p, PRINT_ANY, "timer_min_period_ns",
 		  "  timer min period:        %" PRIu64 " ns\n",
 		  lim->timer_min_period_ns);
+	if (lim->max_regions_per_user)
+		print_uint(p, PRINT_ANY, "max_regions_per_user",
+			   "  max regions per user:    %u\n",
+			   lim->max_regions_per_user);
+	if (lim->max_bindings_per_user)
+		print_uint(p, PRINT_ANY, "max_bindings_per_user",
+			   "  max bindings per user:   %u\n",
+			   lim->max_bindings_per_user);
+	if (lim->timer_budget)
+		print_uint(p, PRINT_ANY, "timer_budget",
+			   "  timer budget per user:   %u expiries/s\n",
+			   lim->timer_budget);
+	if (lim->timer_max_period_ns)
+		print_u64(p, PRINT_ANY, "timer_max_period_ns",
+			  "  timer max period:        %" PRIu64 " ns\n",
+			  lim->timer_max_period_ns);
+	if (lim->attach_scope >= 0)
+		print_uint(p, PRINT_ANY, "attach_scope",
+			   "  attach scope:            %u\n",
+			   (unsigned int)lim->attach_scope);
 	print_sources(p, lim->sources);
 	print_close_object(p);
+
+	if (st->have_usage)
+		usage_print(p, &st->usage);
 }
 
 static int status_run(const struct ctl_options *opts, int argc, char **argv)

@@ -59,6 +59,22 @@ struct ctrmap_limits {
 	uint64_t timer_min_period_ns;	/* shortest timer source period */
 	uint32_t sources;		/* bit n set: source type n is built */
 	uint32_t max_bindings;		/* sources bound to one region */
+	/* 0 where the module is older than these (0.1). */
+	uint32_t max_regions_per_user;	/* regions of one user (real UID) */
+	uint32_t max_bindings_per_user;	/* bindings of one user */
+	uint32_t timer_budget;		/* timer expiries/s of one user */
+	uint64_t timer_max_period_ns;	/* longest timer source period */
+	int32_t attach_scope;		/* 0..3; -1: not reported */
+};
+
+/* The calling user's share (real UID, all of their processes). */
+struct ctrmap_usage {
+	uint32_t regions;		/* regions they attached */
+	uint32_t bindings;		/* sources they bound */
+	uint64_t pinned_pages;		/* pages their regions pin */
+	uint64_t timer_rate;		/* their timers' expiries per second */
+	uint64_t locked_pages;		/* their locked memory, all of it */
+	uint64_t memlock_limit;		/* RLIMIT_MEMLOCK in pages; UINT64_MAX: none */
 };
 
 struct ctrmap_stats {
@@ -69,6 +85,8 @@ struct ctrmap_stats {
 	uint64_t attaches;		/* since the module was loaded */
 	uint64_t detaches[CTRMAP_REASON_MAX + 1]; /* indexed by reason */
 	struct ctrmap_limits limits;
+	struct ctrmap_usage usage;	/* all 0 where the module is older */
+	int have_usage;			/* whether the module sent usage */
 };
 
 /*

@@ -41,6 +41,8 @@ struct ctrmap_handle {
 	char errattr[64];		/* what ctrmap_errattr() returns, or "" */
 	/* After ctrmap_nl_join(): the handle receives notifications only. */
 	bool monitoring;
+	/* The module refused CTRMAP_A_REPLY (0.1): DETACH & co. want ACKs. */
+	bool no_reply_attr;
 	unsigned char *evbuf;		/* the last datagram received */
 	size_t evlen;			/* its length */
 	size_t evpos;			/* the next message in it */
@@ -98,6 +100,19 @@ int ctrmap_nl_build(int family, uint8_t cmd, int nlm_flags,
 int ctrmap_nl_cmd(struct ctrmap_handle *h, uint8_t cmd, int nlm_flags,
 		  ctrmap_nl_put_fn put, const void *put_arg,
 		  ctrmap_nl_reply_fn reply, void *reply_arg);
+
+/*
+ * A command that changes something and has no reply of its own (DETACH,
+ * ADD, BIND, UNBIND): sent with CTRMAP_A_REPLY and without NLM_F_ACK, so
+ * that its answer is a reply the module built before acting (an ACK comes
+ * after the action and can be lost to an allocation failure, which would
+ * report an action that took effect as failed). A module that refuses the
+ * attribute as unknown (0.1) is asked again with NLM_F_ACK, and so is
+ * every later request on h. *value: the reply's CTRMAP_A_VALUE, if any and
+ * if value is not NULL. Returns as ctrmap_nl_cmd().
+ */
+int ctrmap_nl_act(struct ctrmap_handle *h, uint8_t cmd, ctrmap_nl_put_fn put,
+		  const void *put_arg, uint64_t *value);
 
 /*
  * Parse an NLMSG_ERROR message: nlh points to len readable bytes. Fills ext

@@ -94,6 +94,9 @@ static const char *const top_names[CTRMAP_A_MAX + 1] = {
 	[CTRMAP_A_VERSION] = "version",
 	[CTRMAP_A_STATS] = "stats",
 	[CTRMAP_A_LIMITS] = "limits",
+	[CTRMAP_A_USAGE] = "usage",
+	[CTRMAP_A_REPLY] = "reply",
+	[CTRMAP_A_VALUE] = "value",
 };
 
 static const struct attr_space *const top_nests[CTRMAP_A_MAX + 1] = {

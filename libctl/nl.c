@@ -645,3 +645,61 @@ int ctrmap_nl_next_msg(struct ctrmap_handle *h, int64_t deadline,
 			return -EAGAIN;
 	}
 }
+
+struct act_req {
+	ctrmap_nl_put_fn put;
+	const void *put_arg;
+};
+
+static int put_act(struct nl_msg *msg, const void *arg)
+{
+	const struct act_req *a = arg;
+	int ret = a->put(msg, a->put_arg);
+
+	if (ret < 0)
+		return ret;
+	return nla_put_flag(msg, CTRMAP_A_REPLY) < 0 ? -EMSGSIZE : 0;
+}
+
+struct act_reply {
+	uint8_t cmd;
+	uint64_t *value;
+	bool seen;
+};
+
+static int on_act_reply(struct nlmsghdr *nlh, void *arg)
+{
+	struct act_reply *r = arg;
+	struct genlmsghdr *g = nlmsg_data(nlh);
+	struct nlattr *value;
+
+	/* A "do" command answers with exactly one message, of its own. */
+	if (r->seen || !genlmsg_valid_hdr(nlh, 0) || g->cmd != r->cmd)
+		return -EPROTO;
+	r->seen = true;
+	value = nlmsg_find_attr(nlh, GENL_HDRLEN, CTRMAP_A_VALUE);
+	if (value && nla_len(value) != sizeof(uint64_t))
+		return -EPROTO;
+	if (value && r->value)
+		*r->value = nla_get_u64(value);
+	return 0;
+}
+
+int ctrmap_nl_act(struct ctrmap_handle *h, uint8_t cmd, ctrmap_nl_put_fn put,
+		  const void *put_arg, uint64_t *value)
+{
+	struct act_req a = { .put = put, .put_arg = put_arg };
+	struct act_reply r = { .cmd = cmd, .value = value };
+	int ret;
+
+	if (!h->no_reply_attr) {
+		ret = ctrmap_nl_cmd(h, cmd, 0, put_act, &a, on_act_reply, &r);
+		if (!ret && !r.seen)
+			ret = -EPROTO;
+		/* Strict validation names the attribute it does not know. */
+		if (ret != -EINVAL || strcmp(h->errattr, "reply"))
+			return ret;
+		h->no_reply_attr = true;
+	}
+	return ctrmap_nl_cmd(h, cmd, NLM_F_ACK, put, put_arg, NULL, NULL);
+}

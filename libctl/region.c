@@ -134,8 +134,7 @@ int ctrmap_detach(struct ctrmap_handle *h, uint32_t id)
 {
 	struct region_req req = { .id = id };
 
-	return ctrmap_nl_cmd(h, CTRMAP_CMD_DETACH, NLM_F_ACK, put_id, &req, NULL,
-			     NULL);
+	return ctrmap_nl_act(h, CTRMAP_CMD_DETACH, put_id, &req, NULL);
 }
 
 int ctrmap_add(struct ctrmap_handle *h, uint32_t id, uint32_t index,
@@ -143,7 +142,7 @@ int ctrmap_add(struct ctrmap_handle *h, uint32_t id, uint32_t index,
 {
 	struct region_req req = { .id = id, .index = index, .delta = delta };
 
-	return ctrmap_nl_cmd(h, CTRMAP_CMD_ADD, NLM_F_ACK, put_add, &req, NULL, NULL);
+	return ctrmap_nl_act(h, CTRMAP_CMD_ADD, put_add, &req, NULL);
 }
 
 static const struct nla_policy region_policy[CTRMAP_A_MAX + 1] = {

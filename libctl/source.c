@@ -53,16 +53,14 @@ int ctrmap_bind(struct ctrmap_handle *h, uint32_t id, uint32_t index,
 	if (!src || (src->type != CTRMAP_SOURCE_TIMER &&
 		     src->type != CTRMAP_SOURCE_IRQ))
 		return -EINVAL;
-	return ctrmap_nl_cmd(h, CTRMAP_CMD_BIND, NLM_F_ACK, put_bind, &req, NULL,
-			     NULL);
+	return ctrmap_nl_act(h, CTRMAP_CMD_BIND, put_bind, &req, NULL);
 }
 
 int ctrmap_unbind(struct ctrmap_handle *h, uint32_t id, uint32_t index)
 {
 	struct bind_req req = { .id = id, .index = index };
 
-	return ctrmap_nl_cmd(h, CTRMAP_CMD_UNBIND, NLM_F_ACK, put_bind, &req, NULL,
-			     NULL);
+	return ctrmap_nl_act(h, CTRMAP_CMD_UNBIND, put_bind, &req, NULL);
 }
 
 /*

@@ -17,6 +17,7 @@ static const struct nla_policy stats_reply_policy[CTRMAP_A_MAX + 1] = {
 	[CTRMAP_A_VERSION] = { .type = NLA_STRING },
 	[CTRMAP_A_STATS] = { .type = NLA_NESTED },
 	[CTRMAP_A_LIMITS] = { .type = NLA_NESTED },
+	[CTRMAP_A_USAGE] = { .type = NLA_NESTED },
 };
 
 static const struct nla_policy stats_policy[CTRMAP_STATS_A_MAX + 1] = {
@@ -42,7 +43,48 @@ static const struct nla_policy limits_policy[CTRMAP_LIMIT_A_MAX + 1] = {
 	[CTRMAP_LIMIT_A_TIMER_MIN_PERIOD_NS] = POLICY_U64,
 	[CTRMAP_LIMIT_A_SOURCES] = POLICY_U32,
 	[CTRMAP_LIMIT_A_MAX_BINDINGS] = POLICY_U32,
+	[CTRMAP_LIMIT_A_MAX_REGIONS_PER_USER] = POLICY_U32,
+	[CTRMAP_LIMIT_A_MAX_BINDINGS_PER_USER] = POLICY_U32,
+	[CTRMAP_LIMIT_A_TIMER_BUDGET] = POLICY_U32,
+	[CTRMAP_LIMIT_A_TIMER_MAX_PERIOD_NS] = POLICY_U64,
+	[CTRMAP_LIMIT_A_ATTACH_SCOPE] = { .type = NLA_U8, .maxlen = sizeof(uint8_t) },
 };
+
+static const struct nla_policy usage_policy[CTRMAP_USAGE_A_MAX + 1] = {
+	[CTRMAP_USAGE_A_REGIONS] = POLICY_U32,
+	[CTRMAP_USAGE_A_BINDINGS] = POLICY_U32,
+	[CTRMAP_USAGE_A_PINNED_PAGES] = POLICY_U64,
+	[CTRMAP_USAGE_A_TIMER_RATE] = POLICY_U64,
+	[CTRMAP_USAGE_A_LOCKED_PAGES] = POLICY_U64,
+	[CTRMAP_USAGE_A_MEMLOCK_LIMIT] = POLICY_U64,
+};
+
+/* An optional attribute, or 0 where an older module does not send it. */
+static uint32_t opt_u32(struct nlattr *attr)
+{
+	return attr ? nla_get_u32(attr) : 0;
+}
+
+static uint64_t opt_u64(struct nlattr *attr)
+{
+	return attr ? nla_get_u64(attr) : 0;
+}
+
+static int parse_usage(struct nlattr *nest, struct ctrmap_usage *u)
+{
+	struct nlattr *tb[CTRMAP_USAGE_A_MAX + 1];
+
+	if (nla_parse_nested(tb, CTRMAP_USAGE_A_MAX, nest, usage_policy) < 0)
+		return -EPROTO;
+	u->regions = opt_u32(tb[CTRMAP_USAGE_A_REGIONS]);
+	u->bindings = opt_u32(tb[CTRMAP_USAGE_A_BINDINGS]);
+	u->pinned_pages = opt_u64(tb[CTRMAP_USAGE_A_PINNED_PAGES]);
+	u->timer_rate = opt_u64(tb[CTRMAP_USAGE_A_TIMER_RATE]);
+	u->locked_pages = opt_u64(tb[CTRMAP_USAGE_A_LOCKED_PAGES]);
+	u->memlock_limit = tb[CTRMAP_USAGE_A_MEMLOCK_LIMIT] ?
+		nla_get_u64(tb[CTRMAP_USAGE_A_MEMLOCK_LIMIT]) : UINT64_MAX;
+	return 0;
+}
 
 /* Whether tb[first..last] are all present. */
 static bool have_all(struct nlattr *const *tb, int first, int last)
@@ -59,6 +101,7 @@ int ctrmap_parse_stats(struct nlmsghdr *nlh, struct ctrmap_stats *st)
 	struct nlattr *stats[CTRMAP_STATS_A_MAX + 1];
 	struct nlattr *detaches[CTRMAP_REASON_MAX + 1];
 	struct nlattr *limits[CTRMAP_LIMIT_A_MAX + 1];
+	struct ctrmap_usage usage = { 0 };
 
 	memset(st, 0, sizeof(*st));
 
@@ -85,6 +128,9 @@ int ctrmap_parse_stats(struct nlmsghdr *nlh, struct ctrmap_stats *st)
 		      CTRMAP_LIMIT_A_SOURCES))
 		return -EPROTO;
 
+	if (tb[CTRMAP_A_USAGE] && parse_usage(tb[CTRMAP_A_USAGE], &usage))
+		return -EPROTO;
+
 	/* The version is informational: a longer one is cut, not refused. */
 	nla_strlcpy(st->version, tb[CTRMAP_A_VERSION], sizeof(st->version));
 
@@ -105,9 +151,18 @@ int ctrmap_parse_stats(struct nlmsghdr *nlh, struct ctrmap_stats *st)
 	st->limits.timer_min_period_ns =
 		nla_get_u64(limits[CTRMAP_LIMIT_A_TIMER_MIN_PERIOD_NS]);
 	st->limits.sources = nla_get_u32(limits[CTRMAP_LIMIT_A_SOURCES]);
-	if (limits[CTRMAP_LIMIT_A_MAX_BINDINGS])
-		st->limits.max_bindings =
-			nla_get_u32(limits[CTRMAP_LIMIT_A_MAX_BINDINGS]);
+	st->limits.max_bindings = opt_u32(limits[CTRMAP_LIMIT_A_MAX_BINDINGS]);
+	st->limits.max_regions_per_user =
+		opt_u32(limits[CTRMAP_LIMIT_A_MAX_REGIONS_PER_USER]);
+	st->limits.max_bindings_per_user =
+		opt_u32(limits[CTRMAP_LIMIT_A_MAX_BINDINGS_PER_USER]);
+	st->limits.timer_budget = opt_u32(limits[CTRMAP_LIMIT_A_TIMER_BUDGET]);
+	st->limits.timer_max_period_ns =
+		opt_u64(limits[CTRMAP_LIMIT_A_TIMER_MAX_PERIOD_NS]);
+	st->limits.attach_scope = limits[CTRMAP_LIMIT_A_ATTACH_SCOPE] ?
+		nla_get_u8(limits[CTRMAP_LIMIT_A_ATTACH_SCOPE]) : -1;
+	st->usage = usage;
+	st->have_usage = tb[CTRMAP_A_USAGE] != NULL;
 	return 0;
 }
 

@@ -13,19 +13,24 @@
 
 #include "region.h"
 
-static void ctrmap_counter_add(struct ctrmap_region *r, u32 index, u64 delta)
+static u64 ctrmap_counter_add(struct ctrmap_header *hdr, u32 index,
+			      u64 delta)
 {
 	/*
 	 * One locked add: several writers may share a counter, and a reader
 	 * sees either the old or the new value in one aligned load.
 	 */
-	atomic64_add(delta, (atomic64_t *)&r->counters[index]);
+	return atomic64_add_return(delta,
+				   (atomic64_t *)&ctrmap_hdr_counters(hdr)[index]);
 }
 
-/* The header, for a writer in an RCU read section; NULL once dying. */
+/*
+ * The header, for a writer in an RCU read section; NULL once dying. The
+ * acquire in ctrmap_region_live() orders this load after the attach's.
+ */
 static struct ctrmap_header *ctrmap_write_hdr(struct ctrmap_region *r)
 {
-	if (atomic_read(&r->state) != CTRMAP_REGION_LIVE)
+	if (!ctrmap_region_live(r))
 		return NULL;
 	return rcu_dereference(r->hdr);
 }
@@ -41,19 +46,31 @@ static struct ctrmap_header *ctrmap_write_hdr(struct ctrmap_region *r)
  */
 int ctrmap_add(struct ctrmap_region *r, u32 index, u64 delta)
 {
+	return ctrmap_add_value(r, index, delta, NULL);
+}
+EXPORT_SYMBOL_GPL(ctrmap_add);
+
+/* ctrmap_add(), and the counter's new value in *@value (ADD's reply). */
+int ctrmap_add_value(struct ctrmap_region *r, u32 index, u64 delta,
+		     u64 *value)
+{
+	struct ctrmap_header *hdr;
 	int ret = -ENODEV;
+	u64 v;
 
 	if (index >= r->ncounters)
 		return -ERANGE;
 	rcu_read_lock();
-	if (ctrmap_write_hdr(r)) {
-		ctrmap_counter_add(r, index, delta);
+	hdr = ctrmap_write_hdr(r);
+	if (hdr) {
+		v = ctrmap_counter_add(hdr, index, delta);
+		if (value)
+			*value = v;
 		ret = 0;
 	}
 	rcu_read_unlock();
 	return ret;
 }
-EXPORT_SYMBOL_GPL(ctrmap_add);
 
 /**
  * ctrmap_group_begin - start an update of several counters as one
@@ -92,7 +109,7 @@ EXPORT_SYMBOL_GPL(ctrmap_group_begin);
 void ctrmap_group_add(struct ctrmap_group *g, u32 index, u64 delta)
 {
 	if (index < g->region->ncounters)
-		ctrmap_counter_add(g->region, index, delta);
+		ctrmap_counter_add(g->hdr, index, delta);
 }
 EXPORT_SYMBOL_GPL(ctrmap_group_add);
 

@@ -12,8 +12,10 @@
 #include <uapi/linux/ctrmap.h>
 
 #include "genl.h"
+#include "params.h"
 #include "region.h"
 #include "source.h"
+#include "user.h"
 
 static struct genl_family ctrmap_genl_family;
 
@@ -34,6 +36,7 @@ static const struct genl_multicast_group ctrmap_mcgrps[] = {
 
 static int ctrmap_put_limits(struct sk_buff *skb)
 {
+	const struct ctrmap_params *p = &ctrmap_params;
 	struct nlattr *nest;
 	u32 sources = 0;
 
@@ -45,18 +48,23 @@ static int ctrmap_put_limits(struct sk_buff *skb)
 	nest = nla_nest_start(skb, CTRMAP_A_LIMITS);
 	if (!nest)
 		return -EMSGSIZE;
-	if (nla_put_u32(skb, CTRMAP_LIMIT_A_MAX_REGIONS,
-			CONFIG_CTRMAP_MAX_REGIONS) ||
+	if (nla_put_u32(skb, CTRMAP_LIMIT_A_MAX_REGIONS, p->max_regions) ||
 	    nla_put_u32(skb, CTRMAP_LIMIT_A_MAX_REGIONS_PER_PROCESS,
-			CONFIG_CTRMAP_MAX_REGIONS_PER_PROCESS) ||
+			p->max_regions_per_process) ||
 	    nla_put_u32(skb, CTRMAP_LIMIT_A_MAX_REGION_PAGES,
-			CONFIG_CTRMAP_MAX_REGION_PAGES) ||
+			p->max_region_pages) ||
 	    nla_put_u64_64bit(skb, CTRMAP_LIMIT_A_TIMER_MIN_PERIOD_NS,
-			      CONFIG_CTRMAP_TIMER_MIN_PERIOD_NS,
-			      CTRMAP_LIMIT_A_PAD) ||
+			      p->timer_min_period_ns, CTRMAP_LIMIT_A_PAD) ||
 	    nla_put_u32(skb, CTRMAP_LIMIT_A_SOURCES, sources) ||
-	    nla_put_u32(skb, CTRMAP_LIMIT_A_MAX_BINDINGS,
-			CONFIG_CTRMAP_MAX_BINDINGS)) {
+	    nla_put_u32(skb, CTRMAP_LIMIT_A_MAX_BINDINGS, p->max_bindings) ||
+	    nla_put_u32(skb, CTRMAP_LIMIT_A_MAX_REGIONS_PER_USER,
+			p->max_regions_per_user) ||
+	    nla_put_u32(skb, CTRMAP_LIMIT_A_MAX_BINDINGS_PER_USER,
+			p->max_bindings_per_user) ||
+	    nla_put_u32(skb, CTRMAP_LIMIT_A_TIMER_BUDGET, p->timer_budget) ||
+	    nla_put_u64_64bit(skb, CTRMAP_LIMIT_A_TIMER_MAX_PERIOD_NS,
+			      CTRMAP_TIMER_MAX_PERIOD_NS, CTRMAP_LIMIT_A_PAD) ||
+	    nla_put_u8(skb, CTRMAP_LIMIT_A_ATTACH_SCOPE, p->attach_scope)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -83,14 +91,17 @@ static int ctrmap_put_counts(struct sk_buff *skb)
 			      CTRMAP_STATS_A_PAD))
 		goto cancel;
 
-	/* One attribute per reason, its type being the reason itself. */
+	/*
+	 * One attribute per reason, its type being the reason itself; every
+	 * type is a reason, so none is left for padding: the values are not
+	 * aligned, and readers copy them (nla_get_u64() does).
+	 */
 	detaches = nla_nest_start(skb, CTRMAP_STATS_A_DETACHES);
 	if (!detaches)
 		goto cancel;
 	for (reason = CTRMAP_REASON_REQUEST; reason <= CTRMAP_REASON_MAX;
 	     reason++) {
-		if (nla_put_u64_64bit(skb, reason, c.detaches[reason],
-				      CTRMAP_REASON_NONE))
+		if (nla_put(skb, reason, sizeof(u64), &c.detaches[reason]))
 			goto cancel;
 	}
 	nla_nest_end(skb, detaches);
@@ -100,6 +111,34 @@ static int ctrmap_put_counts(struct sk_buff *skb)
 cancel:
 	nla_nest_cancel(skb, nest);
 	return -EMSGSIZE;
+}
+
+/* The caller's own figures, beside the module's. */
+static int ctrmap_put_usage(struct sk_buff *skb)
+{
+	struct ctrmap_usage u;
+	struct nlattr *nest;
+
+	ctrmap_user_usage(&u);
+	nest = nla_nest_start(skb, CTRMAP_A_USAGE);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, CTRMAP_USAGE_A_REGIONS, u.regions) ||
+	    nla_put_u32(skb, CTRMAP_USAGE_A_BINDINGS, u.bindings) ||
+	    nla_put_u64_64bit(skb, CTRMAP_USAGE_A_PINNED_PAGES,
+			      u.pinned_pages, CTRMAP_USAGE_A_PAD) ||
+	    nla_put_u64_64bit(skb, CTRMAP_USAGE_A_TIMER_RATE, u.timer_rate,
+			      CTRMAP_USAGE_A_PAD) ||
+	    nla_put_u64_64bit(skb, CTRMAP_USAGE_A_LOCKED_PAGES,
+			      u.locked_pages, CTRMAP_USAGE_A_PAD) ||
+	    (u.memlock_limit != U64_MAX &&
+	     nla_put_u64_64bit(skb, CTRMAP_USAGE_A_MEMLOCK_LIMIT,
+			       u.memlock_limit, CTRMAP_USAGE_A_PAD))) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
 }
 
 static int ctrmap_nl_stats(struct sk_buff *skb, struct genl_info *info)
@@ -116,7 +155,8 @@ static int ctrmap_nl_stats(struct sk_buff *skb, struct genl_info *info)
 	if (!hdr)
 		goto nospace;
 	if (nla_put_string(msg, CTRMAP_A_VERSION, CTRMAP_VERSION) ||
-	    ctrmap_put_counts(msg) || ctrmap_put_limits(msg))
+	    ctrmap_put_counts(msg) || ctrmap_put_limits(msg) ||
+	    ctrmap_put_usage(msg))
 		goto nospace;
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
@@ -128,26 +168,17 @@ nospace:
 
 /*
  * A missing attribute: the core's report of its type, plus a message with
- * its name, since GENL_REQ_ATTR_CHECK() alone sends no text.
+ * its name (a string literal), since GENL_REQ_ATTR_CHECK() alone sends no
+ * text.
  */
-static bool ctrmap_nl_missing(struct genl_info *info, int attr)
-{
-	static const char * const msgs[] = {
-		[CTRMAP_A_REGION_ID] = "missing attribute: region id",
-		[CTRMAP_A_PID] = "missing attribute: pid",
-		[CTRMAP_A_ADDR] = "missing attribute: addr",
-		[CTRMAP_A_LEN] = "missing attribute: len",
-		[CTRMAP_A_INDEX] = "missing attribute: index",
-		[CTRMAP_A_DELTA] = "missing attribute: delta",
-		[CTRMAP_A_SOURCE] = "missing attribute: source",
-	};
-
-	if (!GENL_REQ_ATTR_CHECK(info, attr))
-		return false;
-	if (attr < ARRAY_SIZE(msgs) && msgs[attr])
-		info->extack->_msg = msgs[attr];
-	return true;
-}
+#define ctrmap_nl_missing(info, attr, name) ({				\
+	struct genl_info *__ci = (info);				\
+	bool __missing = GENL_REQ_ATTR_CHECK(__ci, attr);		\
+									\
+	if (__missing)							\
+		NL_SET_ERR_MSG(__ci->extack, "missing attribute: " name); \
+	__missing;							\
+})
 
 /*
  * The region an id names, if the sender may act on it; regions of others
@@ -159,7 +190,7 @@ static struct ctrmap_region *ctrmap_nl_region(struct sk_buff *skb,
 	struct nlattr *attr = info->attrs[CTRMAP_A_REGION_ID];
 	struct ctrmap_region *r;
 
-	if (ctrmap_nl_missing(info, CTRMAP_A_REGION_ID))
+	if (ctrmap_nl_missing(info, CTRMAP_A_REGION_ID, "region id"))
 		return ERR_PTR(-EINVAL);
 	r = ctrmap_region_get(nla_get_u32(attr));
 	if (r && !ctrmap_region_may_access(r, skb)) {
@@ -185,9 +216,9 @@ static int ctrmap_nl_attach(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int err;
 
-	if (ctrmap_nl_missing(info, CTRMAP_A_PID) ||
-	    ctrmap_nl_missing(info, CTRMAP_A_ADDR) ||
-	    ctrmap_nl_missing(info, CTRMAP_A_LEN))
+	if (ctrmap_nl_missing(info, CTRMAP_A_PID, "pid") ||
+	    ctrmap_nl_missing(info, CTRMAP_A_ADDR, "addr") ||
+	    ctrmap_nl_missing(info, CTRMAP_A_LEN, "len"))
 		return -EINVAL;
 	if (!IS_ALIGNED(nla_get_u64(a.addr), sizeof(u64))) {
 		NL_SET_ERR_MSG_ATTR(info->extack, a.addr,
@@ -223,47 +254,123 @@ static int ctrmap_nl_attach(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/*
+ * The reply of a command asked for one (CTRMAP_A_REPLY), started with the
+ * region id, or NULL without. Built before the action, so that nothing can
+ * fail once it has taken effect but the delivery, which the caller undoes.
+ */
+static struct sk_buff *ctrmap_nl_reply_new(struct genl_info *info,
+					   struct ctrmap_region *r, u8 cmd,
+					   void **hdrp)
+{
+	struct sk_buff *msg;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg) {
+		NL_SET_ERR_MSG(info->extack, "out of memory (reply)");
+		return ERR_PTR(-ENOMEM);
+	}
+	*hdrp = genlmsg_put_reply(msg, info, &ctrmap_genl_family, 0, cmd);
+	if (!*hdrp || nla_put_u32(msg, CTRMAP_A_REGION_ID, r->id)) {
+		nlmsg_free(msg);
+		return ERR_PTR(-EMSGSIZE);
+	}
+	return msg;
+}
+
+static int ctrmap_nl_reply_send(struct sk_buff *msg, void *hdr,
+				struct genl_info *info)
+{
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+/* DETACH cannot fail once started: the reply goes first. */
 static int ctrmap_nl_detach(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ctrmap_region *r = ctrmap_nl_region(skb, info);
+	struct sk_buff *msg;
+	void *hdr;
+	int err = 0;
 
 	if (IS_ERR(r))
 		return PTR_ERR(r);
-	ctrmap_region_detach(r);
-	ctrmap_region_put(r);
-	return 0;
-}
-
-static int ctrmap_nl_add(struct sk_buff *skb, struct genl_info *info)
-{
-	struct ctrmap_region *r;
-	int err;
-
-	if (ctrmap_nl_missing(info, CTRMAP_A_INDEX) ||
-	    ctrmap_nl_missing(info, CTRMAP_A_DELTA))
-		return -EINVAL;
-	r = ctrmap_nl_region(skb, info);
-	if (IS_ERR(r))
-		return PTR_ERR(r);
-	err = ctrmap_add(r, nla_get_u32(info->attrs[CTRMAP_A_INDEX]),
-			 nla_get_u64(info->attrs[CTRMAP_A_DELTA]));
-	if (err == -ERANGE)
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CTRMAP_A_INDEX],
-				    "index past the region's last counter");
-	else if (err) {
-		NL_SET_ERR_MSG_ATTR(info->extack,
-				    info->attrs[CTRMAP_A_REGION_ID],
-				    "no such region (it is being detached)");
-		err = -ENOENT;
+	if (info->attrs[CTRMAP_A_REPLY]) {
+		msg = ctrmap_nl_reply_new(info, r, CTRMAP_CMD_DETACH, &hdr);
+		err = IS_ERR(msg) ? PTR_ERR(msg) :
+				    ctrmap_nl_reply_send(msg, hdr, info);
 	}
+	if (!err)
+		ctrmap_region_detach(r);
 	ctrmap_region_put(r);
 	return err;
 }
 
+/* ADD: the reply carries the counter's new value; if it is lost, subtract. */
+static int ctrmap_nl_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *value = NULL;
+	struct sk_buff *msg = NULL;
+	struct ctrmap_region *r;
+	void *hdr = NULL;
+	u32 index;
+	u64 delta, now;
+	int err;
+
+	if (ctrmap_nl_missing(info, CTRMAP_A_INDEX, "index") ||
+	    ctrmap_nl_missing(info, CTRMAP_A_DELTA, "delta"))
+		return -EINVAL;
+	r = ctrmap_nl_region(skb, info);
+	if (IS_ERR(r))
+		return PTR_ERR(r);
+	index = nla_get_u32(info->attrs[CTRMAP_A_INDEX]);
+	delta = nla_get_u64(info->attrs[CTRMAP_A_DELTA]);
+	if (info->attrs[CTRMAP_A_REPLY]) {
+		msg = ctrmap_nl_reply_new(info, r, CTRMAP_CMD_ADD, &hdr);
+		if (IS_ERR(msg)) {
+			err = PTR_ERR(msg);
+			goto out;
+		}
+		value = nla_reserve_64bit(msg, CTRMAP_A_VALUE, sizeof(u64),
+					  CTRMAP_A_PAD);
+		if (!value || nla_put_u32(msg, CTRMAP_A_INDEX, index)) {
+			nlmsg_free(msg);
+			err = -EMSGSIZE;
+			goto out;
+		}
+	}
+	err = ctrmap_add_value(r, index, delta, &now);
+	if (err == -ERANGE) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[CTRMAP_A_INDEX],
+				    "index past the region's last counter");
+	} else if (err) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[CTRMAP_A_REGION_ID],
+				    "no such region (it is being detached)");
+		err = -ENOENT;
+	} else if (msg) {
+		memcpy(nla_data(value), &now, sizeof(now));
+		err = ctrmap_nl_reply_send(msg, hdr, info);
+		msg = NULL;
+		if (err)	/* the caller never learns of it: undo */
+			ctrmap_add(r, index, -delta);
+	}
+	nlmsg_free(msg);
+out:
+	ctrmap_region_put(r);
+	return err;
+}
+
+static struct netlink_range_validation ctrmap_period_range __ro_after_init = {
+	.min = 1,
+	.max = CTRMAP_TIMER_MAX_PERIOD_NS,
+};
+
 static const struct nla_policy ctrmap_source_policy[] = {
 	[CTRMAP_SOURCE_A_TYPE] = NLA_POLICY_RANGE(NLA_U8, CTRMAP_SOURCE_TIMER,
 						  CTRMAP_SOURCE_MAX),
-	[CTRMAP_SOURCE_A_PERIOD_NS] = NLA_POLICY_MIN(NLA_U64, 1),
+	[CTRMAP_SOURCE_A_PERIOD_NS] = NLA_POLICY_FULL_RANGE(NLA_U64,
+							    &ctrmap_period_range),
 	[CTRMAP_SOURCE_A_IRQ] = { .type = NLA_U32 },
 };
 
@@ -284,6 +391,16 @@ static int ctrmap_nl_source(struct nlattr *attr, struct ctrmap_source *src,
 		return -EINVAL;
 	}
 	src->type = nla_get_u8(tb[CTRMAP_SOURCE_A_TYPE]);
+	if (src->type == CTRMAP_SOURCE_TIMER && tb[CTRMAP_SOURCE_A_IRQ]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[CTRMAP_SOURCE_A_IRQ],
+				    "a timer source takes no irq attribute");
+		return -EINVAL;
+	}
+	if (src->type == CTRMAP_SOURCE_IRQ && tb[CTRMAP_SOURCE_A_PERIOD_NS]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[CTRMAP_SOURCE_A_PERIOD_NS],
+				    "an irq source takes no period_ns attribute");
+		return -EINVAL;
+	}
 	if (src->type == CTRMAP_SOURCE_TIMER) {
 		if (!tb[CTRMAP_SOURCE_A_PERIOD_NS]) {
 			NL_SET_ERR_MSG_ATTR(extack, attr,
@@ -291,6 +408,12 @@ static int ctrmap_nl_source(struct nlattr *attr, struct ctrmap_source *src,
 			return -EINVAL;
 		}
 		src->period_ns = nla_get_u64(tb[CTRMAP_SOURCE_A_PERIOD_NS]);
+		if (src->period_ns < ctrmap_params.timer_min_period_ns) {
+			NL_SET_ERR_MSG_ATTR(extack,
+					    tb[CTRMAP_SOURCE_A_PERIOD_NS],
+					    "timer period below the minimum (timer_min_period_ns)");
+			return -EINVAL;
+		}
 	} else {
 		if (!tb[CTRMAP_SOURCE_A_IRQ]) {
 			NL_SET_ERR_MSG_ATTR(extack, attr,
@@ -315,15 +438,54 @@ static int ctrmap_nl_index(struct genl_info *info, struct ctrmap_region *r)
 	return 0;
 }
 
+/* BIND's and UNBIND's reply: the binding made or removed. */
+struct ctrmap_nl_binding_reply {
+	struct genl_info *info;
+	struct sk_buff *msg;
+	void *hdr;
+};
+
+static int ctrmap_nl_reply_binding(void *arg, const struct ctrmap_binding *b)
+{
+	struct ctrmap_nl_binding_reply *rep = arg;
+	struct sk_buff *msg = rep->msg;
+
+	if (!msg)
+		return 0;
+	rep->msg = NULL;	/* sent or freed here */
+	if (nla_put_u32(msg, CTRMAP_A_INDEX, b->index) ||
+	    ctrmap_put_source(msg, CTRMAP_A_SOURCE, &b->src)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return ctrmap_nl_reply_send(msg, rep->hdr, rep->info);
+}
+
+/* The reply, if asked for, started before the action. */
+static int ctrmap_nl_binding_reply_new(struct ctrmap_nl_binding_reply *rep,
+				       struct genl_info *info,
+				       struct ctrmap_region *r, u8 cmd)
+{
+	rep->info = info;
+	rep->msg = NULL;
+	if (!info->attrs[CTRMAP_A_REPLY])
+		return 0;
+	rep->msg = ctrmap_nl_reply_new(info, r, cmd, &rep->hdr);
+	if (IS_ERR(rep->msg))
+		return PTR_ERR(rep->msg);
+	return 0;
+}
+
 static int ctrmap_nl_bind(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *attr = info->attrs[CTRMAP_A_SOURCE];
+	struct ctrmap_nl_binding_reply rep;
 	struct ctrmap_source src = {};
 	struct ctrmap_region *r;
 	int err;
 
-	if (ctrmap_nl_missing(info, CTRMAP_A_INDEX) ||
-	    ctrmap_nl_missing(info, CTRMAP_A_SOURCE))
+	if (ctrmap_nl_missing(info, CTRMAP_A_INDEX, "index") ||
+	    ctrmap_nl_missing(info, CTRMAP_A_SOURCE, "source"))
 		return -EINVAL;
 	err = ctrmap_nl_source(attr, &src, info->extack);
 	if (err)
@@ -333,26 +495,38 @@ static int ctrmap_nl_bind(struct sk_buff *skb, struct genl_info *info)
 		return PTR_ERR(r);
 	err = ctrmap_nl_index(info, r);
 	if (!err)
+		err = ctrmap_nl_binding_reply_new(&rep, info, r,
+						  CTRMAP_CMD_BIND);
+	if (!err) {
 		err = ctrmap_bind(r, nla_get_u32(info->attrs[CTRMAP_A_INDEX]),
-				  &src, attr, skb, info->extack);
+				  &src, attr, skb, info->extack,
+				  ctrmap_nl_reply_binding, &rep);
+		nlmsg_free(rep.msg);	/* not sent: BIND failed before */
+	}
 	ctrmap_region_put(r);
 	return err;
 }
 
 static int ctrmap_nl_unbind(struct sk_buff *skb, struct genl_info *info)
 {
+	struct ctrmap_nl_binding_reply rep;
 	struct ctrmap_region *r;
 	int err;
 
-	if (ctrmap_nl_missing(info, CTRMAP_A_INDEX))
+	if (ctrmap_nl_missing(info, CTRMAP_A_INDEX, "index"))
 		return -EINVAL;
 	r = ctrmap_nl_region(skb, info);
 	if (IS_ERR(r))
 		return PTR_ERR(r);
 	err = ctrmap_nl_index(info, r);
+	if (!err)
+		err = ctrmap_nl_binding_reply_new(&rep, info, r,
+						  CTRMAP_CMD_UNBIND);
 	if (!err) {
-		err = ctrmap_unbind(r, nla_get_u32(info->attrs[CTRMAP_A_INDEX]));
-		if (err)
+		err = ctrmap_unbind(r, nla_get_u32(info->attrs[CTRMAP_A_INDEX]),
+				    ctrmap_nl_reply_binding, &rep);
+		nlmsg_free(rep.msg);	/* not sent: nothing to unbind */
+		if (err == -ENOENT)
 			NL_SET_ERR_MSG_ATTR(info->extack,
 					    info->attrs[CTRMAP_A_INDEX],
 					    "the counter is not bound");
@@ -438,7 +612,7 @@ static size_t ctrmap_region_msg_size(struct ctrmap_region *r, bool verbose)
 				       nla_total_size(sizeof(u32)));
 	size_t binding = nla_total_size(nla_total_size(sizeof(u32)) + source);
 
-	return NLMSG_GOODSIZE + CONFIG_CTRMAP_MAX_BINDINGS * binding +
+	return NLMSG_GOODSIZE + ctrmap_params.max_bindings * binding +
 	       (verbose ? r->npages * page : 0);
 }
 
@@ -479,7 +653,9 @@ out:
 
 /*
  * cb->args[0]: the next region id to look at. A region added or removed
- * between two parts of the dump flags it NLM_F_DUMP_INTR (cb->seq).
+ * between two parts of the dump flags it NLM_F_DUMP_INTR (cb->seq). With
+ * CTRMAP_A_REGION_ID, the dump lists that region only (if the caller may
+ * see it).
  */
 static int ctrmap_nl_get_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
@@ -488,6 +664,7 @@ static int ctrmap_nl_get_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	struct ctrmap_region *r;
 	struct pid *filter = NULL;
 	int verbose, err = 0;
+	u32 only = 0;
 
 	verbose = ctrmap_check_verbose(cb->skb, attrs, cb->extack);
 	if (verbose < 0)
@@ -502,9 +679,15 @@ static int ctrmap_nl_get_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		put_task_struct(task);
 	}
 
+	if (attrs[CTRMAP_A_REGION_ID]) {
+		only = nla_get_u32(attrs[CTRMAP_A_REGION_ID]);
+		id = max_t(unsigned long, id, only);
+	}
+
 	ctrmap_regions_lock();
 	cb->seq = ctrmap_regions_gen();
-	while ((r = ctrmap_region_next(&id, cb->skb, filter))) {
+	while ((r = ctrmap_region_next(&id, cb->skb, filter)) &&
+	       (!only || r->id == only)) {
 		struct nlmsghdr *nlh = (struct nlmsghdr *)skb_tail_pointer(skb);
 
 		err = ctrmap_fill_region(skb, r, NETLINK_CB(cb->skb).portid,
@@ -524,25 +707,38 @@ static int ctrmap_nl_get_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+/*
+ * DETACHED goes out only while the family is registered: once module
+ * unload has begun unregistering it, its group may already belong to
+ * another family. The lock makes "registered" and the send one step.
+ */
+static DEFINE_MUTEX(notify_lock);
+static bool notify_registered;
+
 void ctrmap_genl_notify_detached(struct ctrmap_region *r)
 {
 	struct sk_buff *msg;
 	void *hdr;
 
+	mutex_lock(&notify_lock);
+	if (!notify_registered)
+		goto out;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
-		return;
+		goto out;
 	hdr = genlmsg_put(msg, 0, 0, &ctrmap_genl_family, 0,
 			  CTRMAP_CMD_DETACHED);
 	if (!hdr || nla_put_u32(msg, CTRMAP_A_REGION_ID, r->id) ||
 	    nla_put_u32(msg, CTRMAP_A_PID, pid_nr(r->tgid)) ||
 	    nla_put_u8(msg, CTRMAP_A_REASON, r->reason)) {
 		nlmsg_free(msg);
-		return;
+		goto out;
 	}
 	genlmsg_end(msg, hdr);
 	genlmsg_multicast(&ctrmap_genl_family, msg, 0, CTRMAP_MCGRP_MONITOR_ID,
 			  GFP_KERNEL);
+out:
+	mutex_unlock(&notify_lock);
 }
 
 static struct netlink_range_validation ctrmap_pid_range __ro_after_init = {
@@ -557,8 +753,9 @@ static const struct nla_policy ctrmap_attach_policy[] = {
 					CTRMAP_HDR_SIZE + sizeof(__u64)),
 };
 
-static const struct nla_policy ctrmap_region_policy[] = {
+static const struct nla_policy ctrmap_detach_policy[] = {
 	[CTRMAP_A_REGION_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[CTRMAP_A_REPLY] = { .type = NLA_FLAG },
 };
 
 static const struct nla_policy ctrmap_get_policy[] = {
@@ -571,17 +768,20 @@ static const struct nla_policy ctrmap_bind_policy[] = {
 	[CTRMAP_A_REGION_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[CTRMAP_A_INDEX] = { .type = NLA_U32 },
 	[CTRMAP_A_SOURCE] = NLA_POLICY_NESTED(ctrmap_source_policy),
+	[CTRMAP_A_REPLY] = { .type = NLA_FLAG },
 };
 
 static const struct nla_policy ctrmap_unbind_policy[] = {
 	[CTRMAP_A_REGION_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[CTRMAP_A_INDEX] = { .type = NLA_U32 },
+	[CTRMAP_A_REPLY] = { .type = NLA_FLAG },
 };
 
 static const struct nla_policy ctrmap_add_policy[] = {
 	[CTRMAP_A_REGION_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[CTRMAP_A_INDEX] = { .type = NLA_U32 },
 	[CTRMAP_A_DELTA] = { .type = NLA_U64 },
+	[CTRMAP_A_REPLY] = { .type = NLA_FLAG },
 };
 
 /*
@@ -600,8 +800,8 @@ static const struct genl_ops ctrmap_genl_ops[] = {
 	{
 		.cmd = CTRMAP_CMD_DETACH,
 		.doit = ctrmap_nl_detach,
-		.policy = ctrmap_region_policy,
-		.maxattr = ARRAY_SIZE(ctrmap_region_policy) - 1,
+		.policy = ctrmap_detach_policy,
+		.maxattr = ARRAY_SIZE(ctrmap_detach_policy) - 1,
 	},
 	{
 		.cmd = CTRMAP_CMD_GET,
@@ -649,10 +849,20 @@ static struct genl_family ctrmap_genl_family __ro_after_init = {
 
 int __init ctrmap_genl_init(void)
 {
-	return genl_register_family(&ctrmap_genl_family);
+	int err = genl_register_family(&ctrmap_genl_family);
+
+	if (!err) {
+		mutex_lock(&notify_lock);
+		notify_registered = true;
+		mutex_unlock(&notify_lock);
+	}
+	return err;
 }
 
 void ctrmap_genl_uninit(void)
 {
+	mutex_lock(&notify_lock);
+	notify_registered = false;
+	mutex_unlock(&notify_lock);
 	genl_unregister_family(&ctrmap_genl_family);
 }

@@ -7,12 +7,16 @@
 #include <uapi/linux/ctrmap.h>
 
 #include "genl.h"
+#include "params.h"
 #include "region.h"
 
 static int __init ctrmap_init(void)
 {
 	int ret;
 
+	ret = ctrmap_params_check();
+	if (ret)
+		return ret;
 	ret = ctrmap_regions_init();
 	if (ret)
 		return ret;

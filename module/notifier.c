@@ -23,6 +23,13 @@
 /* Batch of pages looked up at once by the recheck; bounds its stack use. */
 #define CTRMAP_RECHECK_BATCH 16
 
+/*
+ * Rechecks run on a workqueue of their own: teardown (on the module's
+ * WQ_MEM_RECLAIM queue) cancels them, and may only wait for work of a
+ * queue that is WQ_MEM_RECLAIM too; module unload drains it.
+ */
+static struct workqueue_struct *recheck_wq;
+
 static bool ctrmap_invalidate(struct mmu_interval_notifier *mni,
 			      const struct mmu_notifier_range *range,
 			      unsigned long cur_seq)
@@ -93,11 +100,15 @@ static void ctrmap_recheck_work(struct work_struct *work)
 	unsigned long seq;
 	bool same;
 
-	if (atomic_read(&r->state) != CTRMAP_REGION_LIVE)
-		return;
+	/*
+	 * Teardown cancels a queued recheck before it lets go of the mm; one
+	 * queued after that finds the region dying.
+	 */
+	if (!ctrmap_region_live(r))
+		goto out;
 	/* No users left: the space is going, and RELEASE says so. */
 	if (!mmget_not_zero(r->mm))
-		return;
+		goto out;
 	/*
 	 * The callback runs before the page tables change (MADV_DONTNEED
 	 * zaps after it): look only once that invalidation has ended, and
@@ -110,6 +121,8 @@ static void ctrmap_recheck_work(struct work_struct *work)
 	mmput(r->mm);
 	if (!same)
 		ctrmap_region_kill(r, CTRMAP_REASON_UNMAPPED);
+out:
+	ctrmap_region_put(r);
 }
 
 void ctrmap_notifier_init(struct ctrmap_region *r)
@@ -124,14 +137,41 @@ int ctrmap_notifier_insert(struct ctrmap_region *r)
 					    &ctrmap_notifier_ops);
 }
 
+/*
+ * Any context. The queued work holds a reference to the region, so it may
+ * run after the region's teardown (an ATTACH that queues the first recheck
+ * while a sibling thread's munmap already tore the region down).
+ */
 void ctrmap_notifier_recheck(struct ctrmap_region *r)
 {
-	schedule_work(&r->recheck_work);
+	if (!refcount_inc_not_zero(&r->ref))
+		return;
+	if (!queue_work(recheck_wq, &r->recheck_work))
+		ctrmap_region_put(r);	/* queued already: that one holds one */
+}
+
+/* Wait for a recheck that is queued or running. Process context. */
+void ctrmap_notifier_flush(struct ctrmap_region *r)
+{
+	flush_work(&r->recheck_work);
 }
 
 /* Process context only, never from the notifier's own callback. */
 void ctrmap_notifier_remove(struct ctrmap_region *r)
 {
 	mmu_interval_notifier_remove(&r->notifier);
-	cancel_work_sync(&r->recheck_work);
+	if (cancel_work_sync(&r->recheck_work))
+		ctrmap_region_put(r);
+}
+
+int ctrmap_notifier_init_wq(void)
+{
+	recheck_wq = alloc_workqueue("ctrmap_recheck",
+				     WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
+	return recheck_wq ? 0 : -ENOMEM;
+}
+
+void ctrmap_notifier_uninit_wq(void)
+{
+	destroy_workqueue(recheck_wq);
 }

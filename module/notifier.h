@@ -7,6 +7,9 @@ struct ctrmap_region;
 void ctrmap_notifier_init(struct ctrmap_region *r);
 int ctrmap_notifier_insert(struct ctrmap_region *r);
 void ctrmap_notifier_recheck(struct ctrmap_region *r);
+void ctrmap_notifier_flush(struct ctrmap_region *r);
 void ctrmap_notifier_remove(struct ctrmap_region *r);
+int ctrmap_notifier_init_wq(void);
+void ctrmap_notifier_uninit_wq(void);
 
 #endif /* _CTRMAP_NOTIFIER_H */

@@ -11,19 +11,23 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/sched/coredump.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
+#include <linux/shmem_fs.h>
+#include <linux/user_namespace.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <linux/vmalloc.h>
 #include <linux/xarray.h>
 #include <net/genetlink.h>
-#include <uapi/linux/magic.h>
 
 #include "genl.h"
 #include "notifier.h"
+#include "params.h"
 #include "region.h"
 #include "source.h"
+#include "user.h"
 
 /*
  * The registry. Entries are published and erased under regions_lock; IRQ
@@ -90,9 +94,10 @@ unsigned int ctrmap_regions_gen(void)
 	return regions_gen;
 }
 
-static bool ctrmap_region_live(const struct ctrmap_region *r)
+/* Pairs with the release that makes the region live, after its header. */
+bool ctrmap_region_live(const struct ctrmap_region *r)
 {
-	return atomic_read(&r->state) == CTRMAP_REGION_LIVE;
+	return atomic_read_acquire(&r->state) == CTRMAP_REGION_LIVE;
 }
 
 /*
@@ -111,6 +116,8 @@ bool ctrmap_region_registered(struct ctrmap_region *r)
  * @id: the region id ATTACH returned
  *
  * Safe in any context. Returns NULL if there is no such live region.
+ * There is no owner check: use it for ids the driver obtained itself. For
+ * an id that comes from user space, use ctrmap_region_get_checked().
  */
 struct ctrmap_region *ctrmap_region_get(u32 id)
 {
@@ -154,25 +161,101 @@ u32 ctrmap_region_ncounters(const struct ctrmap_region *r)
 }
 EXPORT_SYMBOL_GPL(ctrmap_region_ncounters);
 
-/*
- * May the sender of @skb act on @task's memory? Its own, or with
- * CAP_SYS_PTRACE in the target's user namespace (ptrace's privileged path:
- * ptrace_may_access() is not exported). netlink_ns_capable() checks both
- * the socket's opener and the sender.
- */
-static bool ctrmap_may_act_on(struct task_struct *task, struct sk_buff *skb)
+/* @cap in @ns: the netlink sender's (and socket opener's), or current's. */
+static bool ctrmap_capable(struct sk_buff *skb, struct user_namespace *ns,
+			   int cap)
 {
-	bool ok;
-
-	if (same_thread_group(task, current))
-		return true;
-	rcu_read_lock();
-	ok = netlink_ns_capable(skb, __task_cred(task)->user_ns,
-				CAP_SYS_PTRACE);
-	rcu_read_unlock();
-	return ok;
+	return skb ? netlink_ns_capable(skb, ns, cap) : ns_capable(ns, cap);
 }
 
+/* ptrace's PTRACE_MODE_REALCREDS test: the caller's real IDs are all of the target's. */
+static bool ctrmap_same_ids(struct task_struct *task)
+{
+	const struct cred *me = current_cred(), *tc;
+	bool same;
+
+	rcu_read_lock();
+	tc = __task_cred(task);
+	same = uid_eq(me->uid, tc->euid) && uid_eq(me->uid, tc->suid) &&
+	       uid_eq(me->uid, tc->uid) && gid_eq(me->gid, tc->egid) &&
+	       gid_eq(me->gid, tc->sgid) && gid_eq(me->gid, tc->gid);
+	rcu_read_unlock();
+	return same;
+}
+
+/*
+ * May the sender of @skb (NULL: the current task) act on @mm, the memory of
+ * @task? Acting on it means writing into it, so this is never weaker than
+ * ptrace_may_access(PTRACE_MODE_ATTACH_REALCREDS), which (like the LSM
+ * hooks, Yama's included) is not exported to modules. Its own memory, always;
+ * another process's as attach_scope says:
+ *
+ *   0  same real UID and GID as the target's, or CAP_SYS_PTRACE in the
+ *      user namespace that owns @mm (mm->user_ns, not the target's
+ *      credentials': a container's root does not own a host process that
+ *      entered the container);
+ *   1  CAP_SYS_PTRACE in mm->user_ns;
+ *   2  CAP_SYS_PTRACE in the initial user namespace;
+ *   3  nobody.
+ *
+ * A non-dumpable target (setuid, prctl(PR_SET_DUMPABLE, 0), a runtime's
+ * helper entering a container) needs CAP_SYS_PTRACE in the initial user
+ * namespace at every level: ptrace would accept the owner of mm->user_ns,
+ * but the owner of a container's namespace must not write into a host
+ * helper that joined it (CVE-2016-9962).
+ *
+ * Returns 0, or -EPERM with a message in @extack (if any) that names the
+ * rule, against @attr.
+ */
+static int ctrmap_may_act_on(struct task_struct *task, struct mm_struct *mm,
+			     struct sk_buff *skb,
+			     struct netlink_ext_ack *extack,
+			     const struct nlattr *attr)
+{
+	unsigned int scope = ctrmap_params.attach_scope;
+
+	if (same_thread_group(task, current))
+		return 0;
+	if (scope < CTRMAP_ATTACH_SCOPE_MAX &&
+	    get_dumpable(mm) != SUID_DUMP_USER) {
+		if (ctrmap_capable(skb, &init_user_ns, CAP_SYS_PTRACE))
+			return 0;
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "the process is not dumpable: attaching it needs CAP_SYS_PTRACE in the initial user namespace (attach_scope)");
+		return -EPERM;
+	}
+	switch (scope) {
+	case 0:
+		if (ctrmap_same_ids(task) ||
+		    ctrmap_capable(skb, mm->user_ns, CAP_SYS_PTRACE))
+			return 0;
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "attaching another process needs its real UID and GID, or CAP_SYS_PTRACE over its memory's user namespace (attach_scope=0)");
+		break;
+	case 1:
+		if (ctrmap_capable(skb, mm->user_ns, CAP_SYS_PTRACE))
+			return 0;
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "attaching another process needs CAP_SYS_PTRACE over its memory's user namespace (attach_scope=1)");
+		break;
+	case 2:
+		if (ctrmap_capable(skb, &init_user_ns, CAP_SYS_PTRACE))
+			return 0;
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "attaching another process needs CAP_SYS_PTRACE in the initial user namespace (attach_scope=2)");
+		break;
+	default:
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "attaching another process is turned off: a process may attach only its own memory (attach_scope=3)");
+		break;
+	}
+	return -EPERM;
+}
+
+/*
+ * The rule above, for a command on an existing region: against the
+ * region's process and the memory it attached.
+ */
 bool ctrmap_region_may_access(struct ctrmap_region *r, struct sk_buff *skb)
 {
 	struct task_struct *task;
@@ -182,11 +265,36 @@ bool ctrmap_region_may_access(struct ctrmap_region *r, struct sk_buff *skb)
 		return true;
 	task = get_pid_task(r->tgid, PIDTYPE_TGID);
 	if (!task)	/* gone: only the all-powerful may still look */
-		return netlink_capable(skb, CAP_SYS_PTRACE);
-	ok = ctrmap_may_act_on(task, skb);
+		return ctrmap_capable(skb, &init_user_ns, CAP_SYS_PTRACE);
+	ok = !ctrmap_may_act_on(task, r->mm, skb, NULL, NULL);
 	put_task_struct(task);
 	return ok;
 }
+
+/**
+ * ctrmap_region_get_checked - find a live region the caller may act on
+ * @id: a region id, typically handed in by user space (ioctl, sysfs)
+ *
+ * Like ctrmap_region_get(), but only if the current task may act on the
+ * region's process by the rule every ctrmap command follows (attach_scope):
+ * a driver that takes a region id from user space must use this, or any
+ * user could make it write into any process's counters. Process context
+ * only. Returns NULL if there is no such region or the caller may not act
+ * on it (the two are not told apart, so ids reveal nothing).
+ */
+struct ctrmap_region *ctrmap_region_get_checked(u32 id)
+{
+	struct ctrmap_region *r;
+
+	might_sleep();
+	r = ctrmap_region_get(id);
+	if (r && !ctrmap_region_may_access(r, NULL)) {
+		ctrmap_region_put(r);
+		r = NULL;
+	}
+	return r;
+}
+EXPORT_SYMBOL_GPL(ctrmap_region_get_checked);
 
 /* A task by its number in the caller's PID namespace, with a reference. */
 struct task_struct *ctrmap_task_by_vpid(pid_t nr)
@@ -201,6 +309,10 @@ struct task_struct *ctrmap_task_by_vpid(pid_t nr)
 /*
  * Resolve ATTACH's PID in the caller's PID namespace to a task with user
  * memory the caller may act on, and take a reference on that memory.
+ * The check and the reference are taken under the target's
+ * exec_update_lock, as mm_access() does: no exec slips in between, so the
+ * memory checked is the memory pinned. An exec after that replaces it, and
+ * the region detaches with the old memory's release ("exit").
  */
 static struct task_struct *ctrmap_target(const struct ctrmap_attach_args *a,
 					 struct sk_buff *skb,
@@ -208,6 +320,7 @@ static struct task_struct *ctrmap_target(const struct ctrmap_attach_args *a,
 					 struct mm_struct **mmp)
 {
 	struct task_struct *task;
+	struct mm_struct *mm;
 	int err;
 
 	task = ctrmap_task_by_vpid(nla_get_u32(a->pid));
@@ -221,19 +334,23 @@ static struct task_struct *ctrmap_target(const struct ctrmap_attach_args *a,
 		err = -EINVAL;
 		goto err_task;
 	}
-	if (!ctrmap_may_act_on(task, skb)) {
-		NL_SET_ERR_MSG_ATTR(extack, a->pid,
-				    "attaching another process needs CAP_SYS_PTRACE over it");
-		err = -EPERM;
+	err = down_read_killable(&task->signal->exec_update_lock);
+	if (err)
 		goto err_task;
-	}
-	*mmp = get_task_mm(task);
-	if (!*mmp) {
+	mm = get_task_mm(task);
+	if (!mm) {
 		NL_SET_ERR_MSG_ATTR(extack, a->pid,
 				    "the process is exiting or a zombie");
 		err = -ESRCH;
-		goto err_task;
+	} else {
+		err = ctrmap_may_act_on(task, mm, skb, extack, a->pid);
+		if (err)
+			mmput(mm);
 	}
+	up_read(&task->signal->exec_update_lock);
+	if (err)
+		goto err_task;
+	*mmp = mm;
 	return task;
 
 err_task:
@@ -245,7 +362,9 @@ err_task:
  * Only memory that can be pinned long-term for writing, whose pages the
  * process keeps: anonymous, shmem (memfd, tmpfs, shared anonymous, SysV)
  * and hugetlb. Long-term pins on page cache of regular files are not
- * allowed (writeback would race the pin). Called with the mmap lock held.
+ * allowed (writeback would race the pin), nor on a driver's pages: shmem
+ * is known by its address_space, not by its file system, since a device
+ * node in devtmpfs is on tmpfs too. Called with the mmap lock held.
  */
 static int ctrmap_check_vmas(struct mm_struct *mm, unsigned long start,
 			     unsigned long end, const struct nlattr *attr,
@@ -275,27 +394,23 @@ static int ctrmap_check_vmas(struct mm_struct *mm, unsigned long start,
 					    "the range is not writable (read-only or PROT_NONE)");
 			return -EACCES;
 		}
-		if (vma->vm_file && !is_vm_hugetlb_page(vma) &&
-		    file_inode(vma->vm_file)->i_sb->s_magic != TMPFS_MAGIC) {
-			NL_SET_ERR_MSG_ATTR(extack, attr,
-					    "the range maps a regular file: only anonymous, shmem/memfd and hugetlb memory can be pinned long-term");
+		/*
+		 * A private mapping of /dev/zero is anonymous memory with a
+		 * file. shmem_mapping() is inline on the exported shmem_aops
+		 * until "shmem: move shmem_mapping out of line" exports it.
+		 */
+		if (vma->vm_file && !vma_is_anonymous(vma) &&
+		    !is_vm_hugetlb_page(vma) &&
+		    !shmem_mapping(vma->vm_file->f_mapping)) {
+			if (S_ISREG(file_inode(vma->vm_file)->i_mode))
+				NL_SET_ERR_MSG_ATTR(extack, attr,
+						    "the range maps a regular file: only anonymous, shmem/memfd and hugetlb memory can be pinned long-term");
+			else
+				NL_SET_ERR_MSG_ATTR(extack, attr,
+						    "the range maps a device or special file: only anonymous, shmem/memfd and hugetlb memory can be pinned long-term");
 			return -EOPNOTSUPP;
 		}
 		cur = vma->vm_end;
-	}
-	return 0;
-}
-
-/* The io_uring / RDMA model: pinned pages count against RLIMIT_MEMLOCK. */
-static int ctrmap_charge(struct mm_struct *mm, struct task_struct *task,
-			 unsigned int npages, struct sk_buff *skb)
-{
-	unsigned long limit = task_rlimit(task, RLIMIT_MEMLOCK) >> PAGE_SHIFT;
-	s64 pinned = atomic64_add_return(npages, &mm->pinned_vm);
-
-	if (pinned > limit && !netlink_capable(skb, CAP_IPC_LOCK)) {
-		atomic64_sub(npages, &mm->pinned_vm);
-		return -ENOMEM;
 	}
 	return 0;
 }
@@ -367,7 +482,7 @@ static void ctrmap_write_header(struct ctrmap_region *r,
 	/* A reader trusts the header once it sees the magic: write it last. */
 	WRITE_ONCE(hdr->magic, 0);
 	smp_wmb();	/* pairs with the reader's acquire load of magic */
-	memset(r->counters, 0, r->ncounters * sizeof(u64));
+	memset(ctrmap_hdr_counters(hdr), 0, r->ncounters * sizeof(u64));
 	hdr->abi = CTRMAP_ABI_VERSION;
 	hdr->hdr_size = CTRMAP_HDR_SIZE;
 	hdr->ncounters = r->ncounters;
@@ -381,28 +496,61 @@ static void ctrmap_write_header(struct ctrmap_region *r,
 	WRITE_ONCE(hdr->magic, CTRMAP_MAGIC);
 }
 
-/* Reserve an id and a place under the module-wide and per-process limits. */
+static bool ctrmap_overlap(const struct ctrmap_region *a,
+			   const struct ctrmap_region *b)
+{
+	return a->addr < b->addr + b->len && b->addr < a->addr + a->len;
+}
+
+/*
+ * Reserve an id and a place under the module-wide and per-process limits.
+ * Two regions of one address space must not overlap: each would write its
+ * header over the other's counters, and they would share a seq but not
+ * the lock that serialises its writers. A region whose range was just
+ * emptied (MADV_DONTNEED) is still live until its recheck has run: wait
+ * for that once before calling the range taken.
+ */
 static int ctrmap_register(struct ctrmap_region *r,
 			   const struct ctrmap_attach_args *a,
 			   struct netlink_ext_ack *extack)
 {
 	struct ctrmap_region *other;
+	bool rechecked = false;
 	unsigned long id;
-	unsigned int mine = 0;
+	unsigned int mine;
 	int err;
 
+retry:
+	mine = 0;
 	mutex_lock(&regions_lock);
-	if (regions_n >= CONFIG_CTRMAP_MAX_REGIONS) {
+	if (regions_n >= ctrmap_params.max_regions) {
 		NL_SET_ERR_MSG(extack,
-			       "the module's limit of regions is reached (CONFIG_CTRMAP_MAX_REGIONS)");
+			       "the module's limit of regions is reached (max_regions)");
 		err = -ENOSPC;
 		goto out;
 	}
-	xa_for_each(&regions, id, other)
+	xa_for_each(&regions, id, other) {
 		mine += other->tgid == r->tgid;
-	if (mine >= CONFIG_CTRMAP_MAX_REGIONS_PER_PROCESS) {
+		if (other->mm == r->mm && ctrmap_overlap(other, r) &&
+		    atomic_read(&other->state) != CTRMAP_REGION_DYING) {
+			if (!rechecked && refcount_inc_not_zero(&other->ref)) {
+				mutex_unlock(&regions_lock);
+				ctrmap_notifier_flush(other);
+				ctrmap_region_put(other);
+				rechecked = true;
+				goto retry;
+			}
+			ctrmap_err_fmt_attr(extack, a->addr,
+					    "the range overlaps a region of this process",
+					    "the range overlaps region %u of this process",
+					    other->id);
+			err = -EBUSY;
+			goto out;
+		}
+	}
+	if (mine >= ctrmap_params.max_regions_per_process) {
 		NL_SET_ERR_MSG_ATTR(extack, a->pid,
-				    "the process has as many regions as allowed (CONFIG_CTRMAP_MAX_REGIONS_PER_PROCESS)");
+				    "the process has as many regions as allowed (max_regions_per_process)");
 		err = -EMFILE;
 		goto out;
 	}
@@ -458,9 +606,9 @@ struct ctrmap_region *ctrmap_region_attach(const struct ctrmap_attach_args *a,
 		return ERR_PTR(-EINVAL);
 	}
 	npages = (PAGE_ALIGN(end) - (addr & PAGE_MASK)) >> PAGE_SHIFT;
-	if (npages > CONFIG_CTRMAP_MAX_REGION_PAGES) {
+	if (npages > ctrmap_params.max_region_pages) {
 		NL_SET_ERR_MSG_ATTR(extack, a->len,
-				    "the range spans more pages than allowed (CONFIG_CTRMAP_MAX_REGION_PAGES)");
+				    "the range spans more pages than allowed (max_region_pages)");
 		return ERR_PTR(-E2BIG);
 	}
 
@@ -496,12 +644,10 @@ struct ctrmap_region *ctrmap_region_attach(const struct ctrmap_attach_args *a,
 	if (err)
 		goto err_region;
 
-	err = ctrmap_charge(mm, task, r->npages, skb);
-	if (err) {
-		NL_SET_ERR_MSG_ATTR(extack, a->len,
-				    "pinning the range would exceed the process's RLIMIT_MEMLOCK");
+	err = ctrmap_charge_region(&r->charge, r->npages, skb, a->len, extack);
+	if (err)
 		goto err_unregister;
-	}
+	atomic64_add(r->npages, &mm->pinned_vm);	/* VmPin: visibility */
 
 	/*
 	 * Watch the range before pinning it: a change that races the attach
@@ -525,7 +671,6 @@ struct ctrmap_region *ctrmap_region_attach(const struct ctrmap_attach_args *a,
 		goto err_unpin;
 	}
 	hdr = r->vaddr + offset_in_page(addr);
-	r->counters = (u64 *)((char *)hdr + CTRMAP_HDR_SIZE);
 	mutex_lock(&header_lock);
 	ctrmap_write_header(r, hdr);
 	mutex_unlock(&header_lock);
@@ -533,8 +678,9 @@ struct ctrmap_region *ctrmap_region_attach(const struct ctrmap_attach_args *a,
 	atomic64_add(r->npages, &counts.pinned_pages);
 	atomic64_inc(&counts.attaches);
 	atomic_inc(&counts.regions);
+	/* A writer that sees LIVE (acquire) sees the header too. */
 	rcu_assign_pointer(r->hdr, hdr);
-	atomic_set(&r->state, CTRMAP_REGION_LIVE);
+	atomic_set_release(&r->state, CTRMAP_REGION_LIVE);
 	ctrmap_notifier_recheck(r);
 
 	/* Publish before letting go of mm_users: exit cannot beat us to it. */
@@ -549,6 +695,7 @@ err_notifier:
 	ctrmap_notifier_remove(r);
 err_uncharge:
 	atomic64_sub(r->npages, &mm->pinned_vm);
+	ctrmap_uncharge_region(&r->charge);
 err_unregister:
 	ctrmap_unregister(r);
 err_region:
@@ -620,6 +767,7 @@ static void ctrmap_teardown_work(struct work_struct *work)
 	kvfree(r->pages);
 	r->pages = NULL;
 	atomic64_sub(r->npages, &r->mm->pinned_vm);
+	ctrmap_uncharge_region(&r->charge);
 	mmdrop(r->mm);
 
 	atomic64_sub(r->npages, &counts.pinned_pages);
@@ -652,8 +800,15 @@ struct ctrmap_region *ctrmap_region_next(unsigned long *id,
 
 int ctrmap_regions_init(void)
 {
+	int err;
+
 	ctrmap_wq = alloc_workqueue("ctrmap", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
-	return ctrmap_wq ? 0 : -ENOMEM;
+	if (!ctrmap_wq)
+		return -ENOMEM;
+	err = ctrmap_notifier_init_wq();
+	if (err)
+		destroy_workqueue(ctrmap_wq);
+	return err;
 }
 
 /* Module unload: no request is running any more (the family is gone). */
@@ -668,6 +823,8 @@ void ctrmap_regions_uninit(void)
 	mutex_unlock(&regions_lock);
 	/* Teardown may queue nothing new: draining runs it all to the end. */
 	destroy_workqueue(ctrmap_wq);
+	/* Every teardown cancelled its region's recheck: none is left. */
+	ctrmap_notifier_uninit_wq();
 	WARN_ON(!xa_empty(&regions));
 	rcu_barrier();	/* ctrmap_region_free_rcu() is module code */
 }

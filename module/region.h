@@ -16,14 +16,20 @@
 #include <linux/ctrmap.h>
 #include <uapi/linux/ctrmap.h>
 
+#include "user.h"
+
 /*
  * One attached range of one process. Life cycle:
  *
  *   building -> live -> dying -> (teardown work) -> freed after the last put
  *
  * @hdr is the RCU-published kernel address of the header (NULL once dying):
- * every writer dereferences it inside an RCU read section, so teardown
- * unpublishes it, waits for a grace period, and only then unmaps and unpins.
+ * every writer dereferences it inside an RCU read section, after reading
+ * @state LIVE with acquire (the attach publishes the header, then LIVE with
+ * release), and reaches the counters through it (ctrmap_hdr_counters()),
+ * so no CPU, weakly ordered or not, sees LIVE without the mapping.
+ * Teardown unpublishes it, waits for a grace period, and only then unmaps
+ * and unpins.
  * The registry holds one reference; ctrmap_region_get() callers hold others.
  */
 struct ctrmap_region {
@@ -32,7 +38,6 @@ struct ctrmap_region {
 	struct rcu_head rcu;
 
 	struct ctrmap_header __rcu *hdr;
-	u64 *counters;			/* hdr + hdr_size, same mapping */
 	u32 ncounters;
 	raw_spinlock_t seq_lock;	/* one writer of hdr->seq at a time */
 
@@ -47,6 +52,7 @@ struct ctrmap_region {
 	void *vaddr;			/* vmap of @pages */
 	struct mm_struct *mm;		/* mmgrab()ed: the struct, not the space */
 	struct mmu_interval_notifier notifier;
+	struct ctrmap_charge charge;	/* the requesting user's */
 
 	/* Sources bound to counters (struct ctrmap_binding). */
 	struct mutex bind_lock;
@@ -57,8 +63,14 @@ struct ctrmap_region {
 	atomic_t state;
 	u8 reason;			/* enum ctrmap_reason */
 	struct work_struct teardown_work;
-	struct work_struct recheck_work;
+	struct work_struct recheck_work;	/* holds a reference when queued */
 };
+
+/* The counters follow the header, in the same mapping. */
+static inline u64 *ctrmap_hdr_counters(struct ctrmap_header *hdr)
+{
+	return (u64 *)((char *)hdr + CTRMAP_HDR_SIZE);
+}
 
 enum ctrmap_region_state {
 	CTRMAP_REGION_BUILDING,
@@ -84,6 +96,7 @@ struct ctrmap_region *ctrmap_region_attach(const struct ctrmap_attach_args *a,
 					   struct sk_buff *skb,
 					   struct netlink_ext_ack *extack);
 bool ctrmap_region_registered(struct ctrmap_region *r);
+bool ctrmap_region_live(const struct ctrmap_region *r);
 bool ctrmap_region_may_access(struct ctrmap_region *r, struct sk_buff *skb);
 void ctrmap_region_detach(struct ctrmap_region *r);
 void ctrmap_region_kill(struct ctrmap_region *r, enum ctrmap_reason reason);
@@ -96,6 +109,8 @@ void ctrmap_regions_lock(void);
 void ctrmap_regions_unlock(void);
 unsigned int ctrmap_regions_gen(void);
 void ctrmap_region_counts(struct ctrmap_counts *c);
+int ctrmap_add_value(struct ctrmap_region *r, u32 index, u64 delta,
+		     u64 *value);
 
 int ctrmap_regions_init(void);
 void ctrmap_regions_uninit(void);

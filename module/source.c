@@ -10,8 +10,10 @@
 #include <linux/slab.h>
 #include <net/genetlink.h>
 
+#include "params.h"
 #include "region.h"
 #include "source.h"
+#include "user.h"
 
 static atomic_t bindings_count = ATOMIC_INIT(0);
 
@@ -32,19 +34,46 @@ static struct ctrmap_binding *ctrmap_binding_find(struct ctrmap_region *r,
 	return NULL;
 }
 
+/* What a source costs its user's timer budget: expiries per second. */
+static u64 ctrmap_timer_rate(const struct ctrmap_source *src)
+{
+	if (src->type != CTRMAP_SOURCE_TIMER)
+		return 0;
+	return DIV64_U64_ROUND_UP(NSEC_PER_SEC, src->period_ns);
+}
+
+/* Frees @b (the sources free their own binding, after their writer). */
 static void ctrmap_binding_stop(struct ctrmap_binding *b)
 {
+	struct ctrmap_user *user = b->user;
+	u64 rate = ctrmap_timer_rate(&b->src);
+
 	b->region->nbindings--;
 	if (b->src.type == CTRMAP_SOURCE_TIMER)
 		ctrmap_timer_stop(b);
 	else
 		ctrmap_irq_stop(b);
+	ctrmap_uncharge_binding(user, rate);
 	atomic_dec(&bindings_count);
 }
 
+/**
+ * ctrmap_bind - make a source increment one counter of a region
+ * @r: the region
+ * @index: the counter, below r->ncounters
+ * @src: the source, as validated by the policy
+ * @attr: the attribute that refusals name
+ * @skb: the request, for capability checks
+ * @extack: where to say why not
+ * @confirm: if not NULL, called once the source runs, before BIND is done
+ *	(to send the reply); if it fails, the binding is undone and its
+ *	error returned
+ * @arg: @confirm's argument
+ */
 int ctrmap_bind(struct ctrmap_region *r, u32 index,
 		const struct ctrmap_source *src, const struct nlattr *attr,
-		struct sk_buff *skb, struct netlink_ext_ack *extack)
+		struct sk_buff *skb, struct netlink_ext_ack *extack,
+		ctrmap_confirm_fn confirm, void *arg)
 {
 	struct ctrmap_binding *b;
 	int err;
@@ -65,14 +94,14 @@ int ctrmap_bind(struct ctrmap_region *r, u32 index,
 	b->src = *src;
 
 	mutex_lock(&r->bind_lock);
-	if (atomic_read(&r->state) != CTRMAP_REGION_LIVE) {
+	if (!ctrmap_region_live(r)) {
 		NL_SET_ERR_MSG(extack, "the region is being detached");
 		err = -ENOENT;
 		goto err_unlock;
 	}
-	if (r->nbindings >= CONFIG_CTRMAP_MAX_BINDINGS) {
+	if (r->nbindings >= ctrmap_params.max_bindings) {
 		NL_SET_ERR_MSG(extack,
-			       "the region has as many bindings as allowed (CONFIG_CTRMAP_MAX_BINDINGS)");
+			       "the region has as many bindings as allowed (max_bindings)");
 		err = -ENOSPC;
 		goto err_unlock;
 	}
@@ -81,36 +110,63 @@ int ctrmap_bind(struct ctrmap_region *r, u32 index,
 		err = -EBUSY;
 		goto err_unlock;
 	}
+	b->user = ctrmap_charge_binding(ctrmap_timer_rate(src), skb, attr,
+					extack);
+	if (IS_ERR(b->user)) {
+		err = PTR_ERR(b->user);
+		goto err_unlock;
+	}
 	if (src->type == CTRMAP_SOURCE_TIMER)
 		err = ctrmap_timer_start(b, extack, attr);
 	else
 		err = ctrmap_irq_start(b, extack, attr);
 	if (err)
-		goto err_unlock;
+		goto err_uncharge;
 	list_add_tail(&b->node, &r->bindings);
 	r->nbindings++;
 	atomic_inc(&bindings_count);
+	err = confirm ? confirm(arg, b) : 0;
+	if (err) {
+		list_del(&b->node);
+		ctrmap_binding_stop(b);
+	}
 	mutex_unlock(&r->bind_lock);
-	return 0;
+	return err;
 
+err_uncharge:
+	ctrmap_uncharge_binding(b->user, ctrmap_timer_rate(src));
 err_unlock:
 	mutex_unlock(&r->bind_lock);
 	kfree(b);
 	return err;
 }
 
-int ctrmap_unbind(struct ctrmap_region *r, u32 index)
+/**
+ * ctrmap_unbind - stop the source of one counter
+ * @r: the region
+ * @index: the counter
+ * @confirm: if not NULL, called with the binding before it goes (to send
+ *	the reply); if it fails, nothing changes and its error is returned
+ * @arg: @confirm's argument
+ *
+ * Returns 0, -ENOENT if the counter has no source, or @confirm's error.
+ */
+int ctrmap_unbind(struct ctrmap_region *r, u32 index,
+		  ctrmap_confirm_fn confirm, void *arg)
 {
 	struct ctrmap_binding *b;
+	int err = -ENOENT;
 
 	mutex_lock(&r->bind_lock);
 	b = ctrmap_binding_find(r, index);
-	if (b) {
+	if (b)
+		err = confirm ? confirm(arg, b) : 0;
+	if (!err) {
 		list_del(&b->node);
 		ctrmap_binding_stop(b);
 	}
 	mutex_unlock(&r->bind_lock);
-	return b ? 0 : -ENOENT;
+	return err;
 }
 
 /* Teardown: after this no source writes to the region any more. */
@@ -126,8 +182,8 @@ void ctrmap_unbind_all(struct ctrmap_region *r)
 	mutex_unlock(&r->bind_lock);
 }
 
-static int ctrmap_put_source(struct sk_buff *skb, int attrtype,
-			     const struct ctrmap_source *src)
+int ctrmap_put_source(struct sk_buff *skb, int attrtype,
+		      const struct ctrmap_source *src)
 {
 	struct nlattr *nest = nla_nest_start(skb, attrtype);
 

@@ -9,6 +9,7 @@
 #include <linux/types.h>
 
 struct ctrmap_region;
+struct ctrmap_user;
 struct sk_buff;
 
 /* What a BIND asks for, as validated by the policy. */
@@ -27,6 +28,7 @@ struct ctrmap_binding {
 	struct ctrmap_region *region;
 	u32 index;
 	struct ctrmap_source src;
+	struct ctrmap_user *user;	/* charged for it (user.c) */
 	union {
 		struct hrtimer timer;		/* timer */
 		struct {			/* irq: on the probe's list */
@@ -36,12 +38,19 @@ struct ctrmap_binding {
 	};
 };
 
+/* Called under the region's bind_lock, for BIND's and UNBIND's replies. */
+typedef int (*ctrmap_confirm_fn)(void *arg, const struct ctrmap_binding *b);
+
 int ctrmap_bind(struct ctrmap_region *r, u32 index,
 		const struct ctrmap_source *src, const struct nlattr *attr,
-		struct sk_buff *skb, struct netlink_ext_ack *extack);
-int ctrmap_unbind(struct ctrmap_region *r, u32 index);
+		struct sk_buff *skb, struct netlink_ext_ack *extack,
+		ctrmap_confirm_fn confirm, void *arg);
+int ctrmap_unbind(struct ctrmap_region *r, u32 index,
+		  ctrmap_confirm_fn confirm, void *arg);
 void ctrmap_unbind_all(struct ctrmap_region *r);
 int ctrmap_put_bindings(struct sk_buff *skb, struct ctrmap_region *r);
+int ctrmap_put_source(struct sk_buff *skb, int attrtype,
+		      const struct ctrmap_source *src);
 u32 ctrmap_bindings_count(void);
 
 /* The sources themselves: start may fail, stop waits for the writer. */

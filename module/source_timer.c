@@ -31,11 +31,6 @@ int ctrmap_timer_start(struct ctrmap_binding *b,
 				    "timer sources are not built in (CONFIG_CTRMAP_SOURCE_TIMER)");
 		return -EOPNOTSUPP;
 	}
-	if (b->src.period_ns < CONFIG_CTRMAP_TIMER_MIN_PERIOD_NS) {
-		NL_SET_ERR_MSG_ATTR(extack, attr,
-				    "timer period below the minimum (CONFIG_CTRMAP_TIMER_MIN_PERIOD_NS)");
-		return -EINVAL;
-	}
 	ctrmap_hrtimer_setup(&b->timer, ctrmap_timer_fire, CLOCK_MONOTONIC,
 			     HRTIMER_MODE_REL_HARD);
 	hrtimer_start(&b->timer, ns_to_ktime(b->src.period_ns),

@@ -16,6 +16,24 @@
 #include <linux/version.h>
 #include <net/genetlink.h>
 
+/*
+ * The region ABI promises that one aligned 64-bit load reads a counter
+ * whole, and the kernel writes counters through its own mapping of the
+ * user's pages, which the user sees only where data caches do not alias
+ * (physically indexed, or PIPT-like). The kernel's 64BIT and its cache
+ * properties are not visible to ctrmap's own Kconfig: refuse here the
+ * kernels where either promise would break (dkms.conf's
+ * BUILD_EXCLUSIVE_ARCH names the same architectures).
+ */
+#if !IS_ENABLED(CONFIG_64BIT)
+#error "ctrmap needs a 64-bit kernel: counters are read with one 64-bit load"
+#endif
+#if !defined(CONFIG_X86_64) && !defined(CONFIG_ARM64) && \
+	!defined(CONFIG_RISCV) && !defined(CONFIG_PPC64) && \
+	!defined(CONFIG_S390) && !defined(CONFIG_LOONGARCH)
+#error "ctrmap builds for x86_64, arm64, riscv64, ppc64, s390x, loongarch64 only"
+#endif
+
 /* Multicast groups restricted to CAP_SYS_ADMIN (6.6, backported). */
 #ifdef GENL_MCAST_CAP_SYS_ADMIN
 #define CTRMAP_MCAST_ADMIN GENL_MCAST_CAP_SYS_ADMIN
@@ -33,6 +51,18 @@
 		NL_SET_ERR_MSG(__info->extack, "missing attribute");	\
 	__missing;							\
 })
+#endif
+
+/*
+ * Formatted extack messages (6.2): older kernels get the plain one.
+ * ctrmap_err_fmt_attr(extack, attr, plain, fmt, args...)
+ */
+#ifdef NL_SET_ERR_MSG_FMT_ATTR
+#define ctrmap_err_fmt_attr(extack, attr, plain, fmt, ...) \
+	NL_SET_ERR_MSG_FMT_ATTR(extack, attr, fmt, ##__VA_ARGS__)
+#else
+#define ctrmap_err_fmt_attr(extack, attr, plain, fmt, ...) \
+	NL_SET_ERR_MSG_ATTR(extack, attr, plain)
 #endif
 
 /* Dumps see their parsed attributes through a genl_info from 6.6 on. */

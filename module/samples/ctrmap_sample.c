@@ -11,7 +11,9 @@
  * so a reader that takes a snapshot (ctrmap_snapshot()) never sees the
  * invariant broken. The process attaches its memory and hands the region
  * id to the driver (here a module parameter; a real driver would take it
- * through its own ioctl or sysfs file):
+ * through its own ioctl or sysfs file). The id comes from user space, so
+ * the driver takes it with ctrmap_region_get_checked(): only a region the
+ * caller may act on (ctrmap's attach rule), never anybody's:
  *
  *	insmod ctrmap_sample.ko region=ID [period_us=100]
  *
@@ -66,7 +68,7 @@ static enum hrtimer_restart ctrmap_sample_irq(struct hrtimer *timer)
 
 static int __init ctrmap_sample_init(void)
 {
-	sample_region = ctrmap_region_get(region);
+	sample_region = ctrmap_region_get_checked(region);
 	if (!sample_region) {
 		pr_err("ctrmap_sample: no region %u\n", region);
 		return -ENOENT;

@@ -67,7 +67,7 @@ wait_lines() { # FILE PATTERN N [TRIES]
 }
 
 # Start ctrmap-target with ARGS (as user $TUSER, with RLIMIT_MEMLOCK at
-# $TMEMLOCK KiB, when set), its commands coming through a FIFO on fd
+# $TMEMLOCK KiB, run by $TWRAP, when set), its commands coming through a FIFO on fd
 # 7 and its output in $TOUT. Sets TPID, TADDR, TLEN.
 start_target() {
 	TDIR=$(mktemp -d "$BATS_TEST_TMPDIR/target.XXXX")
@@ -76,6 +76,8 @@ start_target() {
 	local cmd=("$TARGET" "$@")
 	[ -n "${TUSER:-}" ] && cmd=(setpriv --reuid="$TUSER" --regid="$(id -g "$TUSER")" \
 		--clear-groups -- "${cmd[@]}")
+	# TWRAP: a command that runs it, e.g. in another namespace (word-split).
+	[ -n "${TWRAP:-}" ] && cmd=($TWRAP "${cmd[@]}")
 	(
 		[ -n "${TMEMLOCK:-}" ] && ulimit -l "$TMEMLOCK"
 		exec "${cmd[@]}"

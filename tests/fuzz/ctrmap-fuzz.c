@@ -30,9 +30,9 @@
  * its own (opened with ctrmap_nl_open(): NETLINK_EXT_ACK, NETLINK_CAP_ACK).
  * Most start from a valid-shaped template of one command of
  * include/uapi/linux/ctrmap.h (ATTACH pid/addr/len; DETACH region_id; GET do
- * region_id [verbose]; GET dump [pid] [verbose]; BIND region_id/index/
+ * region_id [verbose]; GET dump [pid] [region_id] [verbose]; BIND region_id/index/
  * source{type, period_ns|irq}; UNBIND region_id/index; ADD region_id/index/
- * delta; STATS; the notification-only DETACHED, 0 and 9..255) with
+ * delta (DETACH, BIND, UNBIND and ADD half the time with reply); STATS; the notification-only DETACHED, 0 and 9..255) with
  * plausible values, then get 1-3 mutations (15% get none, so that the
  * stateful paths are reached):
  *   drop       remove an attribute (top level or inside a nest)
@@ -777,11 +777,22 @@ static void tpl_attach(void)
 	add_top(leaf_u64(CTRMAP_A_LEN, len));
 }
 
+/*
+ * DETACH, ADD, BIND, UNBIND: half the time with CTRMAP_A_REPLY, as
+ * libctrmap sends them (it asks for a reply, not an ACK).
+ */
+static void maybe_reply(void)
+{
+	m.maxattr = CTRMAP_A_REPLY;
+	if (rnd(2))
+		add_top(new_leaf(CTRMAP_A_REPLY, NULL, 0));
+}
+
 static void tpl_region_only(uint8_t cmd)
 {
 	m.cmd = cmd;
-	m.maxattr = CTRMAP_A_REGION_ID;
 	add_top(leaf_u32(CTRMAP_A_REGION_ID, pick_region()));
+	maybe_reply();
 }
 
 static void tpl_get(bool dump)
@@ -797,6 +808,8 @@ static void tpl_get(bool dump)
 		m.flags |= NLM_F_DUMP;
 		if (r < 50)
 			add_top(leaf_u32(CTRMAP_A_PID, pid));
+		if (r % 7 == 0)	/* the dump's region filter */
+			add_top(leaf_u32(CTRMAP_A_REGION_ID, pick_region()));
 	} else {
 		add_top(leaf_u32(CTRMAP_A_REGION_ID, pick_region()));
 	}
@@ -817,11 +830,13 @@ static int source_nest(void)
 	static const uint64_t periods[] = {
 		1000000, 1000000, 5000000, 10000000, 1000000000,
 		100000, 99999, 1, 0, UINT64_MAX, 1ull << 63, 1000,
+		/* the policy's longest, one past it, and 2^63 - 1 */
+		3600000000000ull, 3600000000001ull, INT64_MAX,
 	};
 	static const uint32_t irqs[] = { 0, 1, 9, 11, 24, 255, UINT32_MAX };
 	uint32_t kind = rnd(100), r = (uint32_t)rnd64(), both = rnd(10);
 	int nest = new_node(CTRMAP_A_SOURCE | NLA_F_NESTED, true);
-	uint64_t period = periods[r % 12];
+	uint64_t period = periods[r % (sizeof(periods) / sizeof(periods[0]))];
 	uint32_t irq = irqs[(r >> 8) % 7];
 
 	if (kind < 75) {
@@ -858,14 +873,15 @@ static void tpl_bind(void)
 	add_top(leaf_u32(CTRMAP_A_REGION_ID, rid));
 	add_top(leaf_u32(CTRMAP_A_INDEX, pick_index()));
 	add_top(source_nest());
+	maybe_reply();
 }
 
 static void tpl_unbind(void)
 {
 	m.cmd = CTRMAP_CMD_UNBIND;
-	m.maxattr = CTRMAP_A_INDEX;
 	add_top(leaf_u32(CTRMAP_A_REGION_ID, pick_region()));
 	add_top(leaf_u32(CTRMAP_A_INDEX, pick_index()));
+	maybe_reply();
 }
 
 static void tpl_add(void)
@@ -880,6 +896,7 @@ static void tpl_add(void)
 	add_top(leaf_u32(CTRMAP_A_INDEX, pick_index()));
 	add_top(leaf_u64(CTRMAP_A_DELTA, r & 1 ? deltas[(r >> 1) % 6] :
 				     (r >> 8) % 100));
+	maybe_reply();
 }
 
 static void tpl_stats(void)

@@ -30,7 +30,7 @@
  *
  * Output, one line each: "pid=P addr=0xA len=L" first; then
  * "state=S reason=R seq=Q counters=c0,c1,..." per print; "ok CMD" after a
- * command; "child=P" after fork; "attached id=N" or "attach-error errno=E
+ * command ("nodump": prctl(PR_SET_DUMPABLE, 0)); "child=P" after fork; "attached id=N" or "attach-error errno=E
  * msg=M" after attach (the process attaching itself through libctrmap);
  * "snapcheck n=N bad=B ..." after "snapcheck N"; "bound I" or "bind-error
  * errno=E msg=M" after "bind I SOURCE" (on the region "attach" made).
@@ -44,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/shm.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -290,6 +291,10 @@ static int command(char *cmd)
 	} else if (!strcmp(cmd, "mprotect")) {
 		if (mprotect(region, len, PROT_READ))
 			die("mprotect");
+	} else if (!strcmp(cmd, "nodump")) {
+		/* As setuid programs and container runtimes' helpers are. */
+		if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0))
+			die("prctl PR_SET_DUMPABLE");
 	} else if (!strcmp(cmd, "fork")) {
 		/*
 		 * The child writes to its copy of the region (copy-on-write

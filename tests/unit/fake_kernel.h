@@ -249,6 +249,21 @@ fake_msg(uint8_t cmd, int flags)
 	return msg;
 }
 
+/*
+ * The reply the module sends for DETACH, ADD, BIND and UNBIND asked with
+ * CTRMAP_A_REPLY: the command and the region id (the rest the library
+ * does not need).
+ */
+static struct nl_msg *__attribute__((unused))
+act_reply(uint8_t cmd, uint32_t id)
+{
+	struct nl_msg *msg = fake_msg(cmd, 0);
+
+	if (nla_put_u32(msg, CTRMAP_A_REGION_ID, id) < 0)
+		abort();
+	return msg;
+}
+
 static const struct nlmsghdr *fake_request(const struct fake *f)
 {
 	return (const struct nlmsghdr *)f->req;

@@ -48,16 +48,15 @@ static bool view_request(struct request *r)
 
 /*
  * The request is cmd of the ctrmap family, version 1, a dump if asked,
- * with nattrs attributes. It asks for an ACK only where the ACK is the
- * answer: commands without a reply.
+ * with nattrs attributes. It never asks for an ACK: the commands without
+ * a reply of their own ask for one with CTRMAP_A_REPLY (counted in nattrs).
  */
 static void check_request(const char *name, uint8_t cmd, bool dump,
 			  int nattrs, struct request *r)
 {
-	bool acked = cmd == CTRMAP_CMD_DETACH || cmd == CTRMAP_CMD_ADD ||
+	bool acted = cmd == CTRMAP_CMD_DETACH || cmd == CTRMAP_CMD_ADD ||
 		     cmd == CTRMAP_CMD_BIND || cmd == CTRMAP_CMD_UNBIND;
-	int flags = NLM_F_REQUEST | (acked ? NLM_F_ACK : 0) |
-		    (dump ? NLM_F_DUMP : 0);
+	int flags = NLM_F_REQUEST | (dump ? NLM_F_DUMP : 0);
 
 	if (!ok(view_request(r), "%s: request received and well-formed",
 		name))
@@ -68,6 +67,9 @@ static void check_request(const char *name, uint8_t cmd, bool dump,
 	is_int(r->ghdr->cmd, cmd, "%s: command", name);
 	is_int(r->ghdr->version, CTRMAP_GENL_VERSION, "%s: version", name);
 	is_int(r->nattrs, nattrs, "%s: %d attributes", name, nattrs);
+	if (acted)
+		ok(r->tb[CTRMAP_A_REPLY] && nla_len(r->tb[CTRMAP_A_REPLY]) == 0,
+		   "%s: asks for a reply (CTRMAP_A_REPLY flag)", name);
 }
 
 static bool is_u32(const struct nlattr *nla, uint32_t v)
@@ -106,6 +108,15 @@ static void script_ack(void)
 	fake_reset(&fk);
 	fake_recv(&fk);
 	part_ack(fake_send(&fk));
+	fake_start(&fk);
+}
+
+/* Script: receive the request; answer with the reply of an action. */
+static void script_act(uint8_t cmd, uint32_t id)
+{
+	fake_reset(&fk);
+	fake_recv(&fk);
+	part_msg(fake_send(&fk), act_reply(cmd, id));
 	fake_start(&fk);
 }
 
@@ -221,7 +232,7 @@ static void test_attach(void)
 	       "attach: a missing attribute without a message is named");
 	is_str(ctrmap_errattr(h), NULL, "attach: no offset, no errattr");
 
-	script_ack();
+	script_act(CTRMAP_CMD_DETACH, 3);
 	is_int(ctrmap_detach(h, 3), 0, "next call succeeds");
 	fake_wait(&fk);
 	ok(ctrmap_errmsg(h)[0] == '\0' && !ctrmap_errattr(h),
@@ -233,10 +244,10 @@ static void test_detach_add(void)
 	struct request r;
 	struct tlvs t = { .len = 0 };
 
-	script_ack();
+	script_act(CTRMAP_CMD_DETACH, 7);
 	is_int(ctrmap_detach(h, 7), 0, "detach: succeeds");
 	fake_wait(&fk);
-	check_request("detach", CTRMAP_CMD_DETACH, false, 1, &r);
+	check_request("detach", CTRMAP_CMD_DETACH, false, 2, &r);
 	ok(is_u32(r.tb[CTRMAP_A_REGION_ID], 7), "detach: region id u32");
 
 	tlv_msg(&t, "no such region");
@@ -246,10 +257,10 @@ static void test_detach_add(void)
 	fake_wait(&fk);
 	is_str(ctrmap_errattr(h), "region_id", "detach: errattr region_id");
 
-	script_ack();
+	script_act(CTRMAP_CMD_ADD, 7);
 	is_int(ctrmap_add(h, 7, 2, 0x123456789ULL), 0, "add: succeeds");
 	fake_wait(&fk);
-	check_request("add", CTRMAP_CMD_ADD, false, 3, &r);
+	check_request("add", CTRMAP_CMD_ADD, false, 4, &r);
 	ok(is_u32(r.tb[CTRMAP_A_REGION_ID], 7), "add: region id u32");
 	ok(is_u32(r.tb[CTRMAP_A_INDEX], 2), "add: index u32");
 	ok(is_u64(r.tb[CTRMAP_A_DELTA], 0x123456789ULL), "add: delta u64");
@@ -261,6 +272,68 @@ static void test_detach_add(void)
 	is_int(ctrmap_add(h, 7, 999, 1), -ERANGE, "add: -ERANGE");
 	fake_wait(&fk);
 	is_str(ctrmap_errattr(h), "index", "add: errattr index");
+}
+
+/*
+ * A 0.1 module knows no CTRMAP_A_REPLY: strict validation refuses it as
+ * an unknown attribute. The library asks again the old way (NLM_F_ACK, no
+ * flag), and from then on asks that way on this handle.
+ */
+static void test_old_module(void)
+{
+	struct ctrmap_handle *old;
+	struct request r;
+	struct tlvs t = { .len = 0 };
+
+	/* A handle of its own: the fallback is remembered per handle. */
+	if (fake_handle(&fk, &old) < 0) {
+		skip("old module: fallback", "cannot open a second handle");
+		return;
+	}
+
+	/* DETACH: region id at 20, the flag at 28. */
+	tlv_msg(&t, "Unknown attribute type");
+	tlv_u32(&t, NLMSGERR_ATTR_OFFS, 28);
+	fake_reset(&fk);
+	fake_recv(&fk);
+	part_error(fake_send(&fk), -EINVAL, &t);
+	fake_recv(&fk);
+	part_ack(fake_send(&fk));
+	fake_start(&fk);
+	is_int(ctrmap_detach(old, 5), 0, "old module: detach succeeds");
+	fake_wait(&fk);
+	is_int(fk.nreqs, 2, "old module: asked twice");
+	ok(view_request(&r), "old module: second request well-formed");
+	is_int(r.nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK,
+	       "old module: second request asks for an ACK");
+	ok(!r.tb[CTRMAP_A_REPLY], "old module: without CTRMAP_A_REPLY");
+	is_int(r.nattrs, 1, "old module: region id only");
+
+	script_ack();
+	is_int(ctrmap_add(old, 5, 0, 1), 0, "old module: next add succeeds");
+	fake_wait(&fk);
+	is_int(fk.nreqs, 1, "old module: remembered, asked once");
+	ok(view_request(&r) && (r.nlh->nlmsg_flags & NLM_F_ACK) &&
+	   !r.tb[CTRMAP_A_REPLY], "old module: add asks for an ACK");
+
+	/* Another EINVAL, not about the flag, is the answer. */
+	t.len = 0;
+	tlv_msg(&t, "no such region");
+	tlv_u32(&t, NLMSGERR_ATTR_OFFS, 20);
+	script_error(-EINVAL, &t);
+	is_int(ctrmap_detach(h, 9), -EINVAL,
+	       "new module: an EINVAL about another attribute is final");
+	fake_wait(&fk);
+	is_int(fk.nreqs, 1, "new module: asked once");
+
+	/* A reply of another command, or none, is a protocol error. */
+	script_act(CTRMAP_CMD_ADD, 9);
+	is_int(ctrmap_detach(h, 9), -EPROTO, "reply of another command: -EPROTO");
+	fake_wait(&fk);
+	script_ack();
+	is_int(ctrmap_detach(h, 9), -EPROTO, "an ACK instead of the reply: -EPROTO");
+	fake_wait(&fk);
+	ctrmap_close(old);
 }
 
 /* The SOURCE nest of the last request, parsed. */
@@ -295,10 +368,10 @@ static void test_bind(void)
 	struct tlvs t = { .len = 0 };
 	int n;
 
-	script_ack();
+	script_act(CTRMAP_CMD_BIND, 3);
 	is_int(ctrmap_bind(h, 3, 0, &timer), 0, "bind timer: succeeds");
 	fake_wait(&fk);
-	check_request("bind timer", CTRMAP_CMD_BIND, false, 3, &r);
+	check_request("bind timer", CTRMAP_CMD_BIND, false, 4, &r);
 	ok(is_u32(r.tb[CTRMAP_A_REGION_ID], 3), "bind timer: region id");
 	ok(is_u32(r.tb[CTRMAP_A_INDEX], 0), "bind timer: index");
 	ok(view_source(&r, src, &n), "bind timer: source nest, NLA_F_NESTED");
@@ -311,10 +384,10 @@ static void test_bind(void)
 	is_int((unsigned char *)src[CTRMAP_SOURCE_A_PERIOD_NS] - fk.req, 48,
 	       "bind timer: period_ns at offset 48");
 
-	script_ack();
+	script_act(CTRMAP_CMD_BIND, 3);
 	is_int(ctrmap_bind(h, 3, 2, &irq), 0, "bind irq: succeeds");
 	fake_wait(&fk);
-	check_request("bind irq", CTRMAP_CMD_BIND, false, 3, &r);
+	check_request("bind irq", CTRMAP_CMD_BIND, false, 4, &r);
 	ok(view_source(&r, src, &n) && n == 2, "bind irq: type and irq only");
 	ok(is_u8(src[CTRMAP_SOURCE_A_TYPE], CTRMAP_SOURCE_IRQ),
 	   "bind irq: type u8 irq");
@@ -346,11 +419,11 @@ static void test_bind(void)
 	bad.type = CTRMAP_SOURCE_MAX + 1;
 	is_int(ctrmap_bind(h, 3, 0, &bad), -EINVAL, "bind: unknown type");
 
-	script_ack();
+	script_act(CTRMAP_CMD_UNBIND, 3);
 	is_int(ctrmap_unbind(h, 3, 2), 0, "unbind: succeeds");
 	fake_wait(&fk);
 	is_int(fk.nreqs, 1, "bind: nothing was sent for bad sources");
-	check_request("unbind", CTRMAP_CMD_UNBIND, false, 2, &r);
+	check_request("unbind", CTRMAP_CMD_UNBIND, false, 3, &r);
 	ok(is_u32(r.tb[CTRMAP_A_REGION_ID], 3), "unbind: region id");
 	ok(is_u32(r.tb[CTRMAP_A_INDEX], 2), "unbind: index");
 
@@ -730,7 +803,7 @@ static void test_list(void)
 	       "list: a stop from the callback is returned");
 	fake_wait(&fk);
 	is_int(seen.calls, 1, "list: no callback after the stop");
-	script_ack();
+	script_act(CTRMAP_CMD_DETACH, 1);
 	is_int(ctrmap_detach(h, 1), 0,
 	       "list: after a stop the socket is in step");
 	fake_wait(&fk);
@@ -944,6 +1017,7 @@ int main(void)
 	}
 	test_attach();
 	test_detach_add();
+	test_old_module();
 	test_bind();
 	test_get();
 	test_list();

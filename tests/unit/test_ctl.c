@@ -369,6 +369,9 @@ static void silent(const char *name, uint8_t cmd, struct result *r,
 	ok(r->out[0] == '\0' && r->err[0] == '\0', "%s: silent", name);
 	g = request(tb);
 	ok(g && g->cmd == cmd, "%s: command sent", name);
+	ok(g && tb[CTRMAP_A_REPLY] &&
+	   !(((struct nlmsghdr *)fk.req)->nlmsg_flags & NLM_F_ACK),
+	   "%s: asks for a reply, not an ACK", name);
 }
 
 static void test_silent_commands(void)
@@ -377,13 +380,13 @@ static void test_silent_commands(void)
 	struct nlattr *src[CTRMAP_SOURCE_A_MAX + 1];
 	struct result r;
 
-	script_reply(NULL);
+	script_reply(act_reply(CTRMAP_CMD_DETACH, 3));
 	ctl(&r, "detach", "3", NULL);
 	fake_wait(&fk);
 	silent("detach", CTRMAP_CMD_DETACH, &r, tb);
 	ok(nla_get_u32(tb[CTRMAP_A_REGION_ID]) == 3, "detach: region 3");
 
-	script_reply(NULL);
+	script_reply(act_reply(CTRMAP_CMD_DETACH, 4));
 	ctl(&r, "-j", "detach", "0x4", NULL);
 	fake_wait(&fk);
 	silent("detach -j", CTRMAP_CMD_DETACH, &r, tb);
@@ -397,7 +400,7 @@ static void test_silent_commands(void)
 	       "counterctl: kernel reports: no such region (attribute region_id)\n",
 	       "detach unknown: the kernel's word");
 
-	script_reply(NULL);
+	script_reply(act_reply(CTRMAP_CMD_ADD, 3));
 	ctl(&r, "add", "3", "1", "0xffffffffffffffff", NULL);
 	fake_wait(&fk);
 	silent("add", CTRMAP_CMD_ADD, &r, tb);
@@ -413,7 +416,7 @@ static void test_silent_commands(void)
 	ok(strstr(r.err, "(attribute index)") != NULL,
 	   "add past the end: attribute index");
 
-	script_reply(NULL);
+	script_reply(act_reply(CTRMAP_CMD_BIND, 3));
 	ctl(&r, "bind", "3", "0", "timer:250us", NULL);
 	fake_wait(&fk);
 	silent("bind", CTRMAP_CMD_BIND, &r, tb);
@@ -426,7 +429,7 @@ static void test_silent_commands(void)
 	   nla_get_u64(src[CTRMAP_SOURCE_A_PERIOD_NS]) == 250000,
 	   "bind: timer of 250000 ns");
 
-	script_reply(NULL);
+	script_reply(act_reply(CTRMAP_CMD_BIND, 3));
 	ctl(&r, "bind", "3", "2", "irq:11", NULL);
 	fake_wait(&fk);
 	silent("bind irq", CTRMAP_CMD_BIND, &r, tb);
@@ -442,7 +445,7 @@ static void test_silent_commands(void)
 	       "counterctl: cannot bind the source: Operation not supported\n",
 	       "bind on a module without BIND: exit 1, says so");
 
-	script_reply(NULL);
+	script_reply(act_reply(CTRMAP_CMD_UNBIND, 3));
 	ctl(&r, "unbind", "3", "2", NULL);
 	fake_wait(&fk);
 	silent("unbind", CTRMAP_CMD_UNBIND, &r, tb);

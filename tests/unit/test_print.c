@@ -148,6 +148,7 @@ static const struct ctrmap_stats sample_stats = {
 		.timer_min_period_ns = 10000,
 		.sources = 1u << CTRMAP_SOURCE_TIMER | 1u << CTRMAP_SOURCE_IRQ,
 		.max_bindings = 32,
+		.attach_scope = -1,	/* a 0.1 module: no per-user limits */
 	},
 };
 
@@ -214,6 +215,52 @@ static void test_status(void)
 	json = capture(true, print_status, &st);
 	ok(strstr(json, "\"sources\":[\"timer\",\"5\"]}") != NULL,
 	   "status JSON: unknown source type by number");
+	free(json);
+
+	/* A module with per-user limits, and the caller's usage. */
+	st = sample_stats;
+	st.limits.max_regions_per_user = 256;
+	st.limits.max_bindings_per_user = 512;
+	st.limits.timer_budget = 10000;
+	st.limits.timer_max_period_ns = 3600000000000ULL;
+	st.limits.attach_scope = 1;
+	st.have_usage = 1;
+	st.usage = (struct ctrmap_usage){ .regions = 2, .bindings = 3,
+		.pinned_pages = 5, .timer_rate = 2000, .locked_pages = 9,
+		.memlock_limit = UINT64_MAX };
+	text = capture(false, print_status, &st);
+	json = capture(true, print_status, &st);
+	ok(strstr(text, "  timer min period:        10000 ns\n"
+			"  max regions per user:    256\n"
+			"  max bindings per user:   512\n"
+			"  timer budget per user:   10000 expiries/s\n"
+			"  timer max period:        3600000000000 ns\n"
+			"  attach scope:            1\n") != NULL,
+	   "status text: per-user limits and attach scope");
+	ok(strstr(text, "your usage (this user, all processes):\n"
+			"  regions:                 2\n"
+			"  bindings:                3\n"
+			"  pinned pages:            5\n"
+			"  timer expiries:          2000/s\n"
+			"  locked pages (all uses): 9\n"
+			"  RLIMIT_MEMLOCK:          unlimited\n") != NULL,
+	   "status text: the caller's usage");
+	if (have_jq()) {
+		jq(json, "[.limits.timer_budget, .limits.attach_scope, "
+			 ".usage.regions, .usage.timer_rate, "
+			 "(.usage | has(\"memlock_limit_pages\"))] | "
+			 "map(tostring) | join(\",\")", out, sizeof(out));
+		is_str(out, "10000,1,2,2000,false",
+		       "status JSON: limits and usage");
+	} else {
+		skip("status JSON: limits and usage", "jq not installed");
+	}
+	free(text);
+	free(json);
+	st.usage.memlock_limit = 16;
+	json = capture(true, print_status, &st);
+	ok(strstr(json, "\"memlock_limit_pages\":16}") != NULL,
+	   "status JSON: RLIMIT_MEMLOCK in pages");
 	free(json);
 }
 

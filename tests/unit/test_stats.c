@@ -23,6 +23,8 @@ enum variant {
 	UNTERMINATED_VERSION,
 	LONG_VERSION,		/* does not fit version[64] */
 	UNKNOWN_ATTRS,		/* from a newer module: ignored */
+	WITH_USAGE,		/* per-user limits, attach_scope, usage */
+	BAD_USAGE,		/* a usage value of the wrong size */
 };
 
 static struct nl_msg *build_reply(enum variant v)
@@ -95,7 +97,35 @@ static struct nl_msg *build_reply(enum variant v)
 					   1u << CTRMAP_SOURCE_TIMER |
 					   1u << CTRMAP_SOURCE_IRQ);
 		err |= nla_put_u32(msg, CTRMAP_LIMIT_A_MAX_BINDINGS, 48);
+		if (v == WITH_USAGE || v == BAD_USAGE) {
+			err |= nla_put_u32(msg,
+					   CTRMAP_LIMIT_A_MAX_REGIONS_PER_USER,
+					   300);
+			err |= nla_put_u32(msg,
+					   CTRMAP_LIMIT_A_MAX_BINDINGS_PER_USER,
+					   400);
+			err |= nla_put_u32(msg, CTRMAP_LIMIT_A_TIMER_BUDGET,
+					   10000);
+			err |= nla_put_u64(msg,
+					   CTRMAP_LIMIT_A_TIMER_MAX_PERIOD_NS,
+					   3600000000000ULL);
+			err |= nla_put_u8(msg, CTRMAP_LIMIT_A_ATTACH_SCOPE, 2);
+		}
 		err |= nla_nest_end(msg, limits);
+	}
+	if (v == WITH_USAGE || v == BAD_USAGE) {
+		struct nlattr *usage = nla_nest_start(msg, CTRMAP_A_USAGE);
+
+		err |= nla_put_u32(msg, CTRMAP_USAGE_A_REGIONS, 2);
+		err |= nla_put_u32(msg, CTRMAP_USAGE_A_BINDINGS, 3);
+		if (v == BAD_USAGE)
+			err |= nla_put_u16(msg, CTRMAP_USAGE_A_PINNED_PAGES, 5);
+		else
+			err |= nla_put_u64(msg, CTRMAP_USAGE_A_PINNED_PAGES, 5);
+		err |= nla_put_u64(msg, CTRMAP_USAGE_A_TIMER_RATE, 2000);
+		err |= nla_put_u64(msg, CTRMAP_USAGE_A_LOCKED_PAGES, 9);
+		/* No MEMLOCK_LIMIT: unlimited. */
+		err |= nla_nest_end(msg, usage);
 	}
 	if (err)
 		abort();
@@ -135,6 +165,40 @@ static void test_full(void)
 	       "limit: timer min period");
 	is_int(st.limits.sources, 6, "limit: sources bitmap");
 	is_int(st.limits.max_bindings, 48, "limit: max bindings");
+	/* A 0.1 module: no per-user limits, no usage. */
+	is_int(st.limits.max_regions_per_user, 0, "0.1 module: no per-user cap");
+	is_int(st.limits.timer_budget, 0, "0.1 module: no timer budget");
+	is_int(st.limits.attach_scope, -1, "0.1 module: attach_scope -1");
+	is_int(st.have_usage, 0, "0.1 module: no usage");
+}
+
+static void test_usage(void)
+{
+	struct ctrmap_stats st;
+
+	memset(&st, 0xff, sizeof(st));
+	is_int(parse_variant(WITH_USAGE, &st), 0, "reply with usage parses");
+	is_int(st.limits.max_regions_per_user, 300, "limit: regions per user");
+	is_int(st.limits.max_bindings_per_user, 400,
+	       "limit: bindings per user");
+	is_int(st.limits.timer_budget, 10000, "limit: timer budget");
+	ok(st.limits.timer_max_period_ns == 3600000000000ULL,
+	   "limit: timer max period");
+	is_int(st.limits.attach_scope, 2, "limit: attach_scope");
+	is_int(st.have_usage, 1, "usage present");
+	is_int(st.usage.regions, 2, "usage: regions");
+	is_int(st.usage.bindings, 3, "usage: bindings");
+	is_int(st.usage.pinned_pages, 5, "usage: pinned pages");
+	is_int(st.usage.timer_rate, 2000, "usage: timer rate");
+	is_int(st.usage.locked_pages, 9, "usage: locked pages");
+	ok(st.usage.memlock_limit == UINT64_MAX,
+	   "usage: no RLIMIT_MEMLOCK attribute means unlimited");
+
+	memset(&st, 0xff, sizeof(st));
+	is_int(parse_variant(BAD_USAGE, &st), -EPROTO,
+	       "refused: usage value of the wrong size");
+	ok(st.regions == 0 && st.version[0] == '\0',
+	   "refused: bad usage: result zeroed");
 }
 
 static void test_refused(void)
@@ -211,6 +275,7 @@ static void test_names(void)
 int main(void)
 {
 	test_full();
+	test_usage();
 	test_refused();
 	test_tolerated();
 	test_bad_header();

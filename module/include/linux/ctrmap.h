@@ -3,7 +3,12 @@
  * ctrmap's in-kernel API: count events straight into a user process's
  * memory from any context, hard IRQ included.
  *
- *	struct ctrmap_region *r = ctrmap_region_get(id);  // id from ATTACH
+ *	// An id from user space (ioctl, sysfs): only if the caller may act
+ *	// on the region's process, by the rule of every ctrmap command.
+ *	struct ctrmap_region *r = ctrmap_region_get_checked(id);
+ *
+ *	// ctrmap_region_get(id) has no such check: only for ids the driver
+ *	// obtained itself.
  *
  *	// in the interrupt handler:
  *	ctrmap_add(r, 0, 1);
@@ -22,8 +27,8 @@
  * A reference keeps the region's bookkeeping alive, not its memory: once the
  * process exits or unmaps the range (or the region is detached), writes
  * return -ENODEV and change nothing, and the caller should put its
- * reference. Every function here is safe in any context, hard IRQ included,
- * and never sleeps.
+ * reference. Every function here but ctrmap_region_get_checked() (process
+ * context) is safe in any context, hard IRQ included, and never sleeps.
  */
 #ifndef _LINUX_CTRMAP_H
 #define _LINUX_CTRMAP_H
@@ -41,6 +46,7 @@ struct ctrmap_group {
 };
 
 struct ctrmap_region *ctrmap_region_get(u32 id);
+struct ctrmap_region *ctrmap_region_get_checked(u32 id);
 void ctrmap_region_put(struct ctrmap_region *r);
 u32 ctrmap_region_ncounters(const struct ctrmap_region *r);
 

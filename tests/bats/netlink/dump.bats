@@ -17,13 +17,14 @@ teardown() {
 
 @test "a list read while regions come and go is flagged; counterctl list reads again" {
 	read -r a0 r0 < <(pins)
-	# 3 processes x 60 regions (the same page, attached again): more
-	# replies than one dump message holds.
+	# 3 processes x 60 regions (a page each: regions of one process may
+	# not overlap): more replies than one dump message holds.
 	for p in 1 2 3; do
-		start_target -m mmap
+		start_target -m mmap -p 60
 		exec 7>&-
-		for i in $(seq 60); do
-			"$CTL" attach --pid "$TPID" --addr "$TADDR" --len 4096 >/dev/null
+		for i in $(seq 0 59); do
+			"$CTL" attach --pid "$TPID" --addr "$(printf 0x%x $((TADDR + i * 4096)))" \
+				--len 4096 >/dev/null
 		done
 	done
 	assert_equal "$(regions_listed)" 180

@@ -88,7 +88,7 @@ attach_raw() { # PID ADDR LEN
 	assert_refused ERANGE ""
 	max=$(config_value "$TOP/module/ctrmap_config.h" CONFIG_CTRMAP_MAX_REGION_PAGES)
 	attach_raw $MPID $rw $(((max + 1) * 4096))
-	assert_refused E2BIG "CONFIG_CTRMAP_MAX_REGION_PAGES"
+	assert_refused E2BIG "max_region_pages"
 	assert_nothing_changed
 }
 
@@ -221,4 +221,24 @@ stats() {
 	run "$CTL" attach --pid "$MPID" --addr junk --len 4096
 	assert_failure 2
 	assert_nothing_changed
+}
+
+@test "a range overlapping a region of the same process is refused (EBUSY); next to it is fine" {
+	start_target -m mmap -p 2
+	attach "$TPID" "$TADDR" 4096
+	first=$RID
+	"$CTL" add "$first" 0 5
+	read -r a1 r1 < <(pins)
+	attach_raw "$TPID" $((TADDR + 64)) 1024
+	assert_refused EBUSY "overlaps.*region"
+	# Region 1's counter is untouched, its header still its own.
+	line=$(target_print)
+	assert_equal "$(counter_of "$line" 0)" 5
+	read -r a r < <(pins)
+	assert_equal "$a $r" "$a1 $r1"
+	attach "$TPID" "$(printf 0x%x $((TADDR + 4096)))" 4096
+	assert_equal "$(regions_listed)" 2
+	# Once the first is detached, its range is free again.
+	"$CTL" detach "$first"
+	attach "$TPID" "$(printf 0x%x $((TADDR + 64)))" 1024
 }

@@ -64,7 +64,7 @@ teardown() {
 	min=$(config_value "$TOP/module/ctrmap_config.h" CONFIG_CTRMAP_TIMER_MIN_PERIOD_NS)
 	run "$CTL" bind "$RID" 0 timer:$((min - 1))
 	assert_failure 1
-	assert_output --partial "CONFIG_CTRMAP_TIMER_MIN_PERIOD_NS"
+	assert_output --partial "timer_min_period_ns"
 	run "$CTL" bind "$RID" 0 timer:0
 	assert_failure 2
 	run "$CTL" bind "$RID" 0 frob:1

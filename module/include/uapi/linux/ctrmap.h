@@ -47,9 +47,11 @@
  *
  * CTRMAP_CMD_DETACH (do)
  *	request:  CTRMAP_A_REGION_ID: NLA_U32
+ *	          CTRMAP_A_REPLY: NLA_FLAG (optional, see below)
+ *	reply:    CTRMAP_A_REGION_ID: NLA_U32 (with CTRMAP_A_REPLY)
  *
- * CTRMAP_CMD_GET (do, or dump filtered by CTRMAP_A_PID)
- *	request:  CTRMAP_A_REGION_ID: NLA_U32 (do only)
+ * CTRMAP_CMD_GET (do, or dump filtered by CTRMAP_A_PID or CTRMAP_A_REGION_ID)
+ *	request:  CTRMAP_A_REGION_ID: NLA_U32 (do; dump filter, optional)
  *	          CTRMAP_A_PID: NLA_U32 (dump filter, optional)
  *	          CTRMAP_A_VERBOSE: NLA_FLAG (pages; needs CAP_SYS_ADMIN)
  *	reply, one message per region:
@@ -76,18 +78,32 @@
  *	request:  CTRMAP_A_REGION_ID: NLA_U32
  *	          CTRMAP_A_INDEX: NLA_U32
  *	          CTRMAP_A_SOURCE: NLA_NESTED
+ *	          CTRMAP_A_REPLY: NLA_FLAG (optional)
+ *	reply:    (with CTRMAP_A_REPLY) CTRMAP_A_REGION_ID, CTRMAP_A_INDEX,
+ *	          CTRMAP_A_SOURCE as in the request
+ *	the source nest:
  *	              CTRMAP_SOURCE_A_TYPE: NLA_U8 (enum ctrmap_source_type)
- *	              CTRMAP_SOURCE_A_PERIOD_NS: NLA_U64 (timer)
- *	              CTRMAP_SOURCE_A_IRQ: NLA_U32 (irq)
+ *	              CTRMAP_SOURCE_A_PERIOD_NS: NLA_U64 (timer only; at least
+ *	                  CTRMAP_LIMIT_A_TIMER_MIN_PERIOD_NS, at most
+ *	                  CTRMAP_TIMER_MAX_PERIOD_NS)
+ *	              CTRMAP_SOURCE_A_IRQ: NLA_U32 (irq only)
+ *	A timer draws 10^9 / period_ns expiries per second on its user's
+ *	budget (CTRMAP_LIMIT_A_TIMER_BUDGET).
  *
  * CTRMAP_CMD_UNBIND (do)
  *	request:  CTRMAP_A_REGION_ID: NLA_U32
  *	          CTRMAP_A_INDEX: NLA_U32
+ *	          CTRMAP_A_REPLY: NLA_FLAG (optional)
+ *	reply:    (with CTRMAP_A_REPLY) CTRMAP_A_REGION_ID, CTRMAP_A_INDEX,
+ *	          CTRMAP_A_SOURCE: the binding that was removed
  *
  * CTRMAP_CMD_ADD (do)
  *	request:  CTRMAP_A_REGION_ID: NLA_U32
  *	          CTRMAP_A_INDEX: NLA_U32
  *	          CTRMAP_A_DELTA: NLA_U64
+ *	          CTRMAP_A_REPLY: NLA_FLAG (optional)
+ *	reply:    (with CTRMAP_A_REPLY) CTRMAP_A_REGION_ID, CTRMAP_A_INDEX,
+ *	          CTRMAP_A_VALUE: NLA_U64, the counter after the add
  *
  * CTRMAP_CMD_STATS (do)
  *	reply:    CTRMAP_A_VERSION: NLA_NUL_STRING
@@ -97,7 +113,8 @@
  *	              CTRMAP_STATS_A_BINDINGS: NLA_U32
  *	              CTRMAP_STATS_A_ATTACHES: NLA_U64
  *	              CTRMAP_STATS_A_DETACHES: NLA_NESTED
- *	                  CTRMAP_REASON_*: NLA_U64 (attribute type = reason)
+ *	                  CTRMAP_REASON_*: NLA_U64 (attribute type = reason;
+ *	                      not padded: read it with a copy, not a load)
  *	          CTRMAP_A_LIMITS: NLA_NESTED
  *	              CTRMAP_LIMIT_A_MAX_REGIONS: NLA_U32
  *	              CTRMAP_LIMIT_A_MAX_REGIONS_PER_PROCESS: NLA_U32
@@ -105,13 +122,39 @@
  *	              CTRMAP_LIMIT_A_MAX_BINDINGS: NLA_U32
  *	              CTRMAP_LIMIT_A_TIMER_MIN_PERIOD_NS: NLA_U64
  *	              CTRMAP_LIMIT_A_SOURCES: NLA_U32 (bit n: type n is built)
+ *	              CTRMAP_LIMIT_A_MAX_REGIONS_PER_USER: NLA_U32
+ *	              CTRMAP_LIMIT_A_MAX_BINDINGS_PER_USER: NLA_U32
+ *	              CTRMAP_LIMIT_A_TIMER_BUDGET: NLA_U32 (expiries/s per user)
+ *	              CTRMAP_LIMIT_A_TIMER_MAX_PERIOD_NS: NLA_U64
+ *	              CTRMAP_LIMIT_A_ATTACH_SCOPE: NLA_U8 (0..3)
+ *	          CTRMAP_A_USAGE: NLA_NESTED (the caller's user, real UID)
+ *	              CTRMAP_USAGE_A_REGIONS: NLA_U32
+ *	              CTRMAP_USAGE_A_BINDINGS: NLA_U32
+ *	              CTRMAP_USAGE_A_PINNED_PAGES: NLA_U64
+ *	              CTRMAP_USAGE_A_TIMER_RATE: NLA_U64 (expiries/s)
+ *	              CTRMAP_USAGE_A_LOCKED_PAGES: NLA_U64 (the user's locked
+ *	                  memory, whoever charged it: ctrmap, io_uring, BPF)
+ *	              CTRMAP_USAGE_A_MEMLOCK_LIMIT: NLA_U64 (RLIMIT_MEMLOCK in
+ *	                  pages; absent when unlimited)
+ *	The limits are the Kconfig defaults or the module parameters given at
+ *	load time.
  *
  * CTRMAP_CMD_DETACHED (notification on CTRMAP_MCGRP_MONITOR, sent in the
  * initial network namespace; joining the group needs CAP_SYS_ADMIN where
- * the kernel supports restricting it)
+ * the kernel supports restricting it; not sent for regions detached by
+ * unloading the module, whose family is gone by then)
  *	          CTRMAP_A_REGION_ID: NLA_U32
  *	          CTRMAP_A_PID: NLA_U32 (in the initial PID namespace)
  *	          CTRMAP_A_REASON: NLA_U8 (enum ctrmap_reason)
+ *
+ * CTRMAP_A_REPLY asks DETACH, ADD, BIND and UNBIND to answer with a reply
+ * message, built before the action and sent without an ACK (send the
+ * request without NLM_F_ACK): an ACK is built by the netlink core after the
+ * action, and one it cannot allocate would report a failure for an action
+ * that took effect, which a caller might then repeat. A reply that cannot
+ * be delivered undoes the action (or it is not taken). A 0.1 module
+ * refuses the attribute as unknown (EINVAL, pointing at it): ask again
+ * without it, with NLM_F_ACK.
  *
  * New behaviour is added as new attributes and commands; the version stays 1.
  */
@@ -129,6 +172,9 @@
 #define CTRMAP_MAGIC		0x4d525443	/* "CTRM" in memory order */
 #define CTRMAP_ABI_VERSION	1
 #define CTRMAP_HDR_SIZE		64
+
+/* The longest timer source period: one hour. */
+#define CTRMAP_TIMER_MAX_PERIOD_NS	3600000000000ULL
 
 enum ctrmap_state {
 	CTRMAP_STATE_NONE,
@@ -207,6 +253,9 @@ enum ctrmap_attr {
 	CTRMAP_A_VERSION,
 	CTRMAP_A_STATS,
 	CTRMAP_A_LIMITS,
+	CTRMAP_A_USAGE,
+	CTRMAP_A_REPLY,
+	CTRMAP_A_VALUE,
 	__CTRMAP_A_MAX
 };
 
@@ -264,9 +313,28 @@ enum ctrmap_limit_attr {
 	CTRMAP_LIMIT_A_TIMER_MIN_PERIOD_NS,
 	CTRMAP_LIMIT_A_SOURCES,
 	CTRMAP_LIMIT_A_MAX_BINDINGS,
+	CTRMAP_LIMIT_A_MAX_REGIONS_PER_USER,
+	CTRMAP_LIMIT_A_MAX_BINDINGS_PER_USER,
+	CTRMAP_LIMIT_A_TIMER_BUDGET,
+	CTRMAP_LIMIT_A_TIMER_MAX_PERIOD_NS,
+	CTRMAP_LIMIT_A_ATTACH_SCOPE,
 	__CTRMAP_LIMIT_A_MAX
 };
 
 #define CTRMAP_LIMIT_A_MAX (__CTRMAP_LIMIT_A_MAX - 1)
+
+enum ctrmap_usage_attr {
+	CTRMAP_USAGE_A_UNSPEC,
+	CTRMAP_USAGE_A_PAD,
+	CTRMAP_USAGE_A_REGIONS,
+	CTRMAP_USAGE_A_BINDINGS,
+	CTRMAP_USAGE_A_PINNED_PAGES,
+	CTRMAP_USAGE_A_TIMER_RATE,
+	CTRMAP_USAGE_A_LOCKED_PAGES,
+	CTRMAP_USAGE_A_MEMLOCK_LIMIT,
+	__CTRMAP_USAGE_A_MAX
+};
+
+#define CTRMAP_USAGE_A_MAX (__CTRMAP_USAGE_A_MAX - 1)
 
 #endif /* _UAPI_LINUX_CTRMAP_H */
