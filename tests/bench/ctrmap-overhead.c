@@ -198,14 +198,18 @@ static void detach(uint32_t id)
 		die("detach", -err);
 }
 
-/* With @left, the regions stay attached and their ids go there. */
+/*
+ * With @left, the regions stay attached and their ids go there, a page
+ * each (regions of one process may not overlap).
+ */
 static void cycles(char *p, long n, uint32_t *left)
 {
 	long i;
 	int err;
 
 	for (i = 0; i < n; i++) {
-		uint32_t id = attach_bind(getpid(), (uintptr_t)p);
+		uint32_t id = attach_bind(getpid(), (uintptr_t)p +
+					  (left ? i * PAGE : 0));
 
 		err = ctrmap_add(h, id, 1, 1);
 		if (err)
@@ -251,7 +255,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (n < 1 || nregions < 1 || nregions > 64 * PER_CHILD ||
-	    (leave && n > 60))
+	    (leave && n > PER_CHILD))
 		return 2;
 	i = ctrmap_open(&h);
 	if (i)

@@ -27,7 +27,7 @@ setup() {
 }
 
 @test "the check can fail: cycles that leave their region attached are caught" {
-	run "$OVH" -n 60 -w 10 -r 10 -c -L
+	run "$OVH" -n 50 -w 10 -r 10 -c -L
 	echo "$output" >&2
 	assert_failure
 	assert_line "overhead: FAIL"
