@@ -89,7 +89,13 @@ const struct ctl_cmd cmd_attach = {
 		"counters after it. Prints the new region's id, its number of counters\n"
 		"and of pages pinned. Numbers are decimal or 0x hexadecimal.\n"
 		"\n"
-		"Attaching another process's memory needs CAP_SYS_PTRACE; the pages are\n"
-		"charged to its RLIMIT_MEMLOCK unless the caller has CAP_IPC_LOCK.\n",
+		"Attaching another process's memory follows the module parameter\n"
+		"attach_scope (default 1: CAP_SYS_PTRACE in the user namespace that owns\n"
+		"its memory; a non-dumpable process needs CAP_SYS_PTRACE in the initial\n"
+		"user namespace); a refusal is EPERM with a message naming the rule.\n"
+		"The pages are charged to the caller's user's locked memory against its\n"
+		"RLIMIT_MEMLOCK unless the caller has CAP_IPC_LOCK; a user's regions are\n"
+		"capped by max_regions_per_user. A range may not overlap another region\n"
+		"of the same process.\n",
 	.run = attach_run,
 };

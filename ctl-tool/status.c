@@ -160,6 +160,11 @@ const struct ctl_cmd cmd_status = {
 		"\n"
 		"Show the ctrmap module's version; the regions attached, pages pinned\n"
 		"and sources bound now; attaches and detaches (by reason) since it was\n"
-		"loaded; and its limits. With -j, print one JSON object.\n",
+		"loaded; the limits in force (the Kconfig defaults, or the module\n"
+		"parameters given at load time: per-user caps, the timer budget,\n"
+		"attach_scope); and your own usage: the regions, bindings, pinned pages and\n"
+		"timer expiries per second of your user (real UID) across all of its\n"
+		"processes, your locked memory and your RLIMIT_MEMLOCK. With -j, print one\n"
+		"JSON object.\n",
 	.run = status_run,
 };
