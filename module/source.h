@@ -31,8 +31,8 @@ struct ctrmap_binding {
 	struct ctrmap_user *user;	/* charged for it (user.c) */
 	union {
 		struct hrtimer timer;		/* timer */
-		struct {			/* irq: on the probe's list */
-			struct list_head irq_node;
+		struct {			/* irq: on its IRQ's line */
+			struct hlist_node irq_node;
 			struct rcu_head rcu;
 		};
 	};

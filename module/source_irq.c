@@ -5,7 +5,13 @@
  * The tracepoint symbol is not exported, so it is found by name. One probe
  * serves every irq binding: registered with the first, unregistered (and
  * synchronized) with the last.
+ *
+ * The probe runs for every interrupt in the system while it is registered,
+ * so the bindings are kept per IRQ, in a hash table by IRQ number: an
+ * interrupt nobody bound costs one bucket lookup, one with bindings walks
+ * only its own.
  */
+#include <linux/hashtable.h>
 #include <linux/irq.h>
 #include <linux/mutex.h>
 #include <linux/rculist.h>
@@ -16,23 +22,47 @@
 #include "region.h"
 #include "source.h"
 
-static DEFINE_MUTEX(irq_lock);		/* the list's writers, the probe */
-static LIST_HEAD(irq_bindings);		/* RCU: the probe reads it */
+/* The bindings of one IRQ, from its first BIND to its last UNBIND. */
+struct ctrmap_irq_line {
+	struct hlist_node node;		/* in irq_lines */
+	u32 irq;
+	struct hlist_head bindings;	/* RCU: the probe walks it */
+	struct rcu_head rcu;
+};
+
+static DEFINE_MUTEX(irq_lock);		/* the writers, the probe's hook */
+static DEFINE_READ_MOSTLY_HASHTABLE(irq_lines, 8);	/* RCU, by IRQ */
+static unsigned int irq_nbindings;	/* the probe is hooked while > 0 */
 static struct tracepoint *irq_tp;
 
 struct irqaction;
 
+/* Under the RCU read lock (the probe) or irq_lock (the writers). */
+static struct ctrmap_irq_line *ctrmap_irq_line_find(u32 irq)
+{
+	struct ctrmap_irq_line *line;
+
+	hash_for_each_possible_rcu(irq_lines, line, node, irq,
+				   lockdep_is_held(&irq_lock))
+		if (line->irq == irq)
+			return line;
+	return NULL;
+}
+
 /*
  * Runs where the handler runs: hard IRQ, or the IRQ thread on PREEMPT_RT.
  * Probes may be preemptible (7.2), so take the RCU read lock explicitly.
+ * No lock, no allocation: a bucket, then this IRQ's bindings only.
  */
 static void ctrmap_irq_probe(void *data, int irq, struct irqaction *action)
 {
+	struct ctrmap_irq_line *line;
 	struct ctrmap_binding *b;
 
 	rcu_read_lock();
-	list_for_each_entry_rcu(b, &irq_bindings, irq_node)
-		if (b->src.irq == irq)
+	line = ctrmap_irq_line_find(irq);
+	if (line)
+		hlist_for_each_entry_rcu(b, &line->bindings, irq_node)
 			ctrmap_add(b->region, b->index, 1);
 	rcu_read_unlock();
 }
@@ -46,6 +76,8 @@ static void ctrmap_find_tp(struct tracepoint *tp, void *priv)
 int ctrmap_irq_start(struct ctrmap_binding *b, struct netlink_ext_ack *extack,
 		     const struct nlattr *attr)
 {
+	struct ctrmap_irq_line *line, *new = NULL;
+	u32 irq = b->src.irq;
 	int err = 0;
 
 	if (!IS_ENABLED(CONFIG_CTRMAP_SOURCE_IRQ)) {
@@ -53,24 +85,49 @@ int ctrmap_irq_start(struct ctrmap_binding *b, struct netlink_ext_ack *extack,
 				    "irq sources are not built in (CONFIG_CTRMAP_SOURCE_IRQ)");
 		return -EOPNOTSUPP;
 	}
-	if (!irq_get_irq_data(b->src.irq)) {
+	if (!irq_get_irq_data(irq)) {
 		NL_SET_ERR_MSG_ATTR(extack, attr, "no such IRQ");
 		return -EINVAL;
 	}
 
 	mutex_lock(&irq_lock);
-	if (list_empty(&irq_bindings)) {
+	line = ctrmap_irq_line_find(irq);
+	if (!line) {
+		/* The IRQ's first binding: allocated before anything is hooked. */
+		new = kzalloc(sizeof(*new), GFP_KERNEL);
+		if (!new) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "out of memory for the IRQ's list of bindings");
+			err = -ENOMEM;
+			goto err_unlock;
+		}
+	}
+	if (!irq_nbindings) {
 		if (!irq_tp)
 			for_each_kernel_tracepoint(ctrmap_find_tp, &irq_tp);
 		err = irq_tp ? tracepoint_probe_register(irq_tp,
 							 ctrmap_irq_probe,
 							 NULL) : -ENOENT;
-		if (err)
+		if (err) {
 			NL_SET_ERR_MSG_ATTR(extack, attr,
 					    "cannot hook the irq_handler_entry tracepoint");
+			goto err_free;
+		}
 	}
-	if (!err)
-		list_add_tail_rcu(&b->irq_node, &irq_bindings);
+	if (new) {
+		new->irq = irq;
+		INIT_HLIST_HEAD(&new->bindings);
+		hash_add_rcu(irq_lines, &new->node, irq);
+		line = new;
+	}
+	hlist_add_head_rcu(&b->irq_node, &line->bindings);
+	irq_nbindings++;
+	mutex_unlock(&irq_lock);
+	return 0;
+
+err_free:
+	kfree(new);
+err_unlock:
 	mutex_unlock(&irq_lock);
 	return err;
 }
@@ -78,11 +135,17 @@ int ctrmap_irq_start(struct ctrmap_binding *b, struct netlink_ext_ack *extack,
 /* Afterwards the probe neither runs for this binding nor sees it. */
 void ctrmap_irq_stop(struct ctrmap_binding *b)
 {
+	struct ctrmap_irq_line *line;
 	bool last;
 
 	mutex_lock(&irq_lock);
-	list_del_rcu(&b->irq_node);
-	last = list_empty(&irq_bindings);
+	line = ctrmap_irq_line_find(b->src.irq);
+	hlist_del_rcu(&b->irq_node);
+	if (hlist_empty(&line->bindings)) {
+		hash_del_rcu(&line->node);
+		kfree_rcu(line, rcu);
+	}
+	last = !--irq_nbindings;
 	if (last)
 		tracepoint_probe_unregister(irq_tp, ctrmap_irq_probe, NULL);
 	mutex_unlock(&irq_lock);

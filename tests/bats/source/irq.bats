@@ -15,15 +15,16 @@ setup() {
 
 teardown() {
 	stop_started
+	rmmod ctrmap_test_irqbench 2>/dev/null || true
 }
 
-# Handler invocations of $IRQ so far, all CPUs (bash builtins only: no
-# exec, so no 9p traffic and no interrupt of its own).
-irq_count() {
-	local line n f total=0
+# Handler invocations of IRQ (default $IRQ) so far, all CPUs (bash builtins
+# only: no exec, so no 9p traffic and no interrupt of its own).
+irq_count() { # [IRQ]
+	local line n f total=0 irq=${1:-$IRQ}
 	while read -r line; do
 		set -- $line
-		[ "$1" = "$IRQ:" ] || continue
+		[ "$1" = "$irq:" ] || continue
 		shift
 		for f in "$@"; do
 			[[ $f =~ ^[0-9]+$ ]] || break
@@ -78,4 +79,77 @@ snapshot() { # INDEX
 	line=$(target_print)
 	[ "$(counter_of "$line" 0)" -gt 0 ]
 	assert_equal "$(counter_of "$line" 0)" "$(counter_of "$line" 1)"
+}
+
+# The two IRQs of the test module ctrmap_test_irqbench (tests/kmod) in
+# BENCH_IRQ0 and BENCH_IRQ1: no device raises them; writing N to
+# $BENCH/raiseI raises IRQ I N times through the kernel's interrupt path,
+# so /proc/interrupts moves by exactly N.
+load_irqbench() {
+	BENCH=/sys/kernel/debug/ctrmap_test_irqbench
+	mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
+	grep -q '^ctrmap_test_irqbench ' /proc/modules ||
+		insmod "$CTRMAP_KBUILD/kmod/ctrmap_test_irqbench.ko"
+	BENCH_IRQ0=$(cat "$BENCH/irq0")
+	BENCH_IRQ1=$(cat "$BENCH/irq1")
+}
+
+# Counter INDEX of target I (of those started by start_targets).
+counter_at() { # I INDEX
+	local out=${TOUTS[$1]} n
+	n=$(grep -c '^state=' "$out" || true)
+	echo print >&"${TFDS[$1]}"
+	wait_lines "$out" '^state=' $((n + 1))
+	counter_of "$(grep '^state=' "$out" | tail -n 1)" "$2"
+}
+
+# Raise BENCH_IRQ0 N0 times and BENCH_IRQ1 N1 times; /proc/interrupts must
+# move by exactly that.
+raise() { # N0 N1
+	local c0 c1
+	c0=$(irq_count "$BENCH_IRQ0") c1=$(irq_count "$BENCH_IRQ1")
+	echo "$1" >"$BENCH/raise0"
+	echo "$2" >"$BENCH/raise1"
+	assert_equal $(($(irq_count "$BENCH_IRQ0") - c0)) "$1"
+	assert_equal $(($(irq_count "$BENCH_IRQ1") - c1)) "$2"
+}
+
+@test "bindings of one IRQ count it alone; unbinding one leaves the others counting" {
+	load_irqbench
+	local i fd
+	for i in 0 1 2; do
+		start_target -m mmap
+		attach "$TPID" "$TADDR" "$TLEN"
+		exec {fd}>&7
+		TOUTS[i]=$TOUT TFDS[i]=$fd RIDS[i]=$RID
+	done
+	# Regions 0 and 1 on one IRQ, region 2 on another.
+	"$CTL" bind "${RIDS[0]}" 0 "irq:$BENCH_IRQ0"
+	"$CTL" bind "${RIDS[1]}" 0 "irq:$BENCH_IRQ0"
+	"$CTL" bind "${RIDS[2]}" 0 "irq:$BENCH_IRQ1"
+	raise 100 30
+	assert_equal "$(counter_at 0 0)" 100
+	assert_equal "$(counter_at 1 0)" 100
+	assert_equal "$(counter_at 2 0)" 30
+
+	# One of the IRQ's two bindings goes: the other still counts it.
+	"$CTL" unbind "${RIDS[0]}" 0
+	raise 50 20
+	assert_equal "$(counter_at 0 0)" 100
+	assert_equal "$(counter_at 1 0)" 150
+	assert_equal "$(counter_at 2 0)" 50
+
+	# Its last binding goes: the other IRQ's binding still counts.
+	"$CTL" unbind "${RIDS[1]}" 0
+	raise 10 5
+	assert_equal "$(counter_at 0 0)" 100
+	assert_equal "$(counter_at 1 0)" 150
+	assert_equal "$(counter_at 2 0)" 55
+
+	# Bound again after its last binding went, it counts again.
+	"$CTL" bind "${RIDS[0]}" 1 "irq:$BENCH_IRQ0"
+	raise 7 0
+	assert_equal "$(counter_at 0 1)" 7
+	assert_equal "$(counter_at 1 0)" 150
+	assert_equal "$(counter_at 2 0)" 55
 }
