@@ -192,7 +192,16 @@ struct ctrmap_region_buf {
 	struct ctrmap_region_info info;
 	struct ctrmap_binding_info *bindings;
 	struct ctrmap_page_info *pages;
+	uint32_t first_page;	/* CTRMAP_A_FIRST_PAGE: pages[0]'s index */
 };
+
+/*
+ * A dump's next message about the same region (it did not fit one):
+ * append its bindings and pages to r. -EPROTO if the pages do not go on
+ * where r's stopped, -ENOMEM. more is freed either way.
+ */
+int ctrmap_region_merge(struct ctrmap_region_buf *r,
+			struct ctrmap_region_buf *more);
 
 /*
  * Parse one region of a CTRMAP_CMD_GET reply. -EPROTO if it is malformed,

@@ -97,6 +97,7 @@ static const char *const top_names[CTRMAP_A_MAX + 1] = {
 	[CTRMAP_A_USAGE] = "usage",
 	[CTRMAP_A_REPLY] = "reply",
 	[CTRMAP_A_VALUE] = "value",
+	[CTRMAP_A_FIRST_PAGE] = "first_page",
 };
 
 static const struct attr_space *const top_nests[CTRMAP_A_MAX + 1] = {

@@ -156,6 +156,7 @@ static const struct nla_policy region_policy[CTRMAP_A_MAX + 1] = {
 	[CTRMAP_A_STATE] = POLICY_U8,
 	[CTRMAP_A_BINDINGS] = { .type = NLA_NESTED },
 	[CTRMAP_A_PAGES] = { .type = NLA_NESTED },
+	[CTRMAP_A_FIRST_PAGE] = POLICY_U32,
 };
 
 static const struct nla_policy binding_policy[CTRMAP_BINDING_A_MAX + 1] = {
@@ -313,6 +314,9 @@ int ctrmap_parse_region(struct nlmsghdr *nlh, struct ctrmap_region_buf *r)
 	info->ncounters = nla_get_u32(tb[CTRMAP_A_NCOUNTERS]);
 	info->state = nla_get_u8(tb[CTRMAP_A_STATE]);
 
+	if (tb[CTRMAP_A_FIRST_PAGE])
+		r->first_page = nla_get_u32(tb[CTRMAP_A_FIRST_PAGE]);
+
 	ret = 0;
 	if (tb[CTRMAP_A_BINDINGS])
 		ret = parse_bindings(tb[CTRMAP_A_BINDINGS], r);
@@ -323,6 +327,43 @@ int ctrmap_parse_region(struct nlmsghdr *nlh, struct ctrmap_region_buf *r)
 	return ret;
 }
 
+/* Append n elements of size sz at more to the array at *to of *have. */
+static int append(void *to, unsigned int *have, const void *more,
+		  unsigned int n, size_t sz)
+{
+	char *p;
+
+	if (!n)
+		return 0;
+	p = realloc(*(void **)to, (*have + n) * sz);
+	if (!p)
+		return -ENOMEM;
+	memcpy(p + *have * sz, more, n * sz);
+	*(void **)to = p;
+	*have += n;
+	return 0;
+}
+
+int ctrmap_region_merge(struct ctrmap_region_buf *r,
+			struct ctrmap_region_buf *more)
+{
+	int ret = -EPROTO;
+
+	if (more->info.npage_info &&
+	    more->first_page != r->first_page + r->info.npage_info)
+		goto out;
+	ret = append(&r->bindings, &r->info.nbindings, more->bindings,
+		     more->info.nbindings, sizeof(*r->bindings));
+	if (!ret)
+		ret = append(&r->pages, &r->info.npage_info, more->pages,
+			     more->info.npage_info, sizeof(*r->pages));
+	r->info.bindings = r->bindings;
+	r->info.pages = r->pages;
+out:
+	ctrmap_region_free(more);
+	return ret;
+}
+
 /* One GET request in flight: the caller's callback and how it ended. */
 struct get_reply {
 	ctrmap_region_cb cb;
@@ -330,7 +371,32 @@ struct get_reply {
 	bool dump;
 	unsigned int seen;	/* regions reported */
 	int stop;		/* cb's non-zero return, or a parse error */
+	/* The region being described, until a message about another comes. */
+	struct ctrmap_region_buf cur;
+	bool have_cur;
 };
+
+/* Report the region described so far, complete. */
+static void report(struct get_reply *g)
+{
+	struct ctrmap_region_buf *r = &g->cur;
+
+	if (!g->have_cur)
+		return;
+	g->have_cur = false;
+	if (g->stop)
+		goto out;
+	/* Every page, from the first, or none (a module without them). */
+	if (r->first_page ||
+	    (r->info.npage_info && r->info.npage_info != r->info.npages)) {
+		g->stop = -EPROTO;
+		goto out;
+	}
+	g->seen++;
+	g->stop = g->cb(&r->info, g->arg);
+out:
+	ctrmap_region_free(r);
+}
 
 static int on_region(struct nlmsghdr *nlh, void *arg)
 {
@@ -345,7 +411,7 @@ static int on_region(struct nlmsghdr *nlh, void *arg)
 	if (g->stop)
 		return 0;
 	/* A "do" command answers with exactly one message. */
-	if (!g->dump && g->seen) {
+	if (!g->dump && (g->seen || g->have_cur)) {
 		g->stop = -EPROTO;
 		return 0;
 	}
@@ -354,9 +420,14 @@ static int on_region(struct nlmsghdr *nlh, void *arg)
 		g->stop = ret;
 		return 0;
 	}
-	g->seen++;
-	g->stop = g->cb(&r.info, g->arg);
-	ctrmap_region_free(&r);
+	/* A dump goes on with a region that did not fit one message. */
+	if (g->have_cur && r.info.id == g->cur.info.id) {
+		g->stop = ctrmap_region_merge(&g->cur, &r);
+		return 0;
+	}
+	report(g);
+	g->cur = r;
+	g->have_cur = true;
 	return 0;
 }
 
@@ -370,6 +441,11 @@ static int get_regions(struct ctrmap_handle *h, const struct region_req *req,
 		return -EINVAL;
 	ret = ctrmap_nl_cmd(h, CTRMAP_CMD_GET, req->dump ? NLM_F_DUMP : 0,
 			    put_get, req, on_region, &g);
+	/* The last region is complete once the reply is. */
+	if (!ret)
+		report(&g);
+	else if (g.have_cur)
+		ctrmap_region_free(&g.cur);
 	/* The callback's word, or the parser's, is the last. */
 	if (g.stop)
 		return g.stop;

@@ -535,36 +535,63 @@ static int ctrmap_nl_unbind(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-static int ctrmap_put_pages(struct sk_buff *skb, struct ctrmap_region *r)
-{
-	struct nlattr *pages, *page;
-	unsigned int i;
+/*
+ * Where a region's description goes on: a GET dump sends a region that does
+ * not fit one message in several, each with the fixed part, then bindings
+ * from @binding, then (verbose) pages from @page. U32_MAX: all were sent.
+ */
+struct ctrmap_get_pos {
+	u32 binding;
+	u32 page;
+	u32 part;	/* messages of the region sent so far */
+};
 
+/* Pages from @pos->page on, as many as fit. Returns how many were put. */
+static int ctrmap_put_pages(struct sk_buff *skb, struct ctrmap_region *r,
+			    struct ctrmap_get_pos *pos)
+{
+	unsigned char *mark = skb_tail_pointer(skb);
+	struct nlattr *pages, *page;
+	u32 i, first = pos->page;
+
+	if (nla_put_u32(skb, CTRMAP_A_FIRST_PAGE, first))
+		return 0;
 	pages = nla_nest_start(skb, CTRMAP_A_PAGES);
-	if (!pages)
-		return -EMSGSIZE;
-	for (i = 0; i < r->npages; i++) {
+	if (!pages) {
+		nlmsg_trim(skb, mark);
+		return 0;
+	}
+	for (i = first; i < r->npages; i++) {
 		page = nla_nest_start(skb, CTRMAP_A_PAGE);
-		if (!page ||
-		    nla_put_u64_64bit(skb, CTRMAP_PAGE_A_PFN,
+		if (!page)
+			break;
+		if (nla_put_u64_64bit(skb, CTRMAP_PAGE_A_PFN,
 				      page_to_pfn(r->pages[i]),
 				      CTRMAP_PAGE_A_PAD) ||
 		    nla_put_u8(skb, CTRMAP_PAGE_A_PINNED,
 			       ctrmap_page_pinned(r->pages[i]))) {
-			nla_nest_cancel(skb, pages);
-			return -EMSGSIZE;
+			nla_nest_cancel(skb, page);
+			break;
 		}
 		nla_nest_end(skb, page);
 	}
 	nla_nest_end(skb, pages);
-	return 0;
+	pos->page = i < r->npages ? i : U32_MAX;
+	return i - first;
 }
 
-/* One region as GET describes it. Called with the regions lock held. */
+/*
+ * One message of region @r as GET describes it, from @pos on; @pos is moved
+ * past what was put. Returns 0 when the region is complete, 1 when it goes
+ * on in another message, -EMSGSIZE when the message would say nothing new
+ * (it is cancelled). Called with the regions lock held.
+ */
 static int ctrmap_fill_region(struct sk_buff *skb, struct ctrmap_region *r,
-			      u32 portid, u32 seq, int flags, bool verbose)
+			      u32 portid, u32 seq, int flags, bool verbose,
+			      struct ctrmap_get_pos *pos)
 {
 	struct pid_namespace *ns = task_active_pid_ns(current);
+	int put = 0, n;
 	void *hdr;
 
 	hdr = genlmsg_put(skb, portid, seq, &ctrmap_genl_family, flags,
@@ -578,14 +605,26 @@ static int ctrmap_fill_region(struct sk_buff *skb, struct ctrmap_region *r,
 	    nla_put_u64_64bit(skb, CTRMAP_A_LEN, r->len, CTRMAP_A_PAD) ||
 	    nla_put_u32(skb, CTRMAP_A_NPAGES, r->npages) ||
 	    nla_put_u32(skb, CTRMAP_A_NCOUNTERS, r->ncounters) ||
-	    nla_put_u8(skb, CTRMAP_A_STATE, CTRMAP_STATE_ATTACHED) ||
-	    ctrmap_put_bindings(skb, r) ||
-	    (verbose && ctrmap_put_pages(skb, r))) {
-		genlmsg_cancel(skb, hdr);
-		return -EMSGSIZE;
+	    nla_put_u8(skb, CTRMAP_A_STATE, CTRMAP_STATE_ATTACHED))
+		goto cancel;
+	if (pos->binding != U32_MAX) {
+		n = ctrmap_put_bindings(skb, r, &pos->binding);
+		if (n < 0)
+			goto cancel;
+		put += n;
 	}
+	if (!verbose)
+		pos->page = U32_MAX;
+	else if (pos->binding == U32_MAX)
+		put += ctrmap_put_pages(skb, r, pos);
+	if (pos->part && !put)
+		goto cancel;
 	genlmsg_end(skb, hdr);
-	return 0;
+	pos->part++;
+	return pos->binding != U32_MAX || pos->page != U32_MAX;
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
 }
 
 /* Page frame numbers are for the administrator only. */
@@ -613,11 +652,13 @@ static size_t ctrmap_region_msg_size(struct ctrmap_region *r, bool verbose)
 	size_t binding = nla_total_size(nla_total_size(sizeof(u32)) + source);
 
 	return NLMSG_GOODSIZE + ctrmap_params.max_bindings * binding +
-	       (verbose ? r->npages * page : 0);
+	       (verbose ? nla_total_size(sizeof(u32)) + nla_total_size(0) +
+			  r->npages * page : 0);
 }
 
 static int ctrmap_nl_get(struct sk_buff *skb, struct genl_info *info)
 {
+	struct ctrmap_get_pos pos = {};
 	struct ctrmap_region *r;
 	struct sk_buff *msg;
 	int verbose, err;
@@ -638,10 +679,12 @@ static int ctrmap_nl_get(struct sk_buff *skb, struct genl_info *info)
 	ctrmap_regions_lock();
 	if (ctrmap_region_registered(r))
 		err = ctrmap_fill_region(msg, r, info->snd_portid,
-					 info->snd_seq, 0, verbose);
+					 info->snd_seq, 0, verbose, &pos);
 	else
 		err = -ENOENT;
 	ctrmap_regions_unlock();
+	if (err > 0)	/* the message was sized for all of it */
+		err = -EMSGSIZE;
 	if (err)
 		nlmsg_free(msg);
 	else
@@ -652,15 +695,21 @@ out:
 }
 
 /*
- * cb->args[0]: the next region id to look at. A region added or removed
- * between two parts of the dump flags it NLM_F_DUMP_INTR (cb->seq). With
- * CTRMAP_A_REGION_ID, the dump lists that region only (if the caller may
- * see it).
+ * cb->args[0]: the next region id to look at; cb->args[1..3]: how far its
+ * description got (struct ctrmap_get_pos), when it did not fit one message.
+ * A region added or removed between two parts of the dump flags it
+ * NLM_F_DUMP_INTR (cb->seq). With CTRMAP_A_REGION_ID, the dump lists that
+ * region only (if the caller may see it).
  */
 static int ctrmap_nl_get_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct nlattr **attrs = ctrmap_dump_attrs(cb);
 	unsigned long id = cb->args[0];
+	struct ctrmap_get_pos pos = {
+		.binding = cb->args[1],
+		.page = cb->args[2],
+		.part = cb->args[3],
+	};
 	struct ctrmap_region *r;
 	struct pid *filter = NULL;
 	int verbose, err = 0;
@@ -690,19 +739,29 @@ static int ctrmap_nl_get_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	       (!only || r->id == only)) {
 		struct nlmsghdr *nlh = (struct nlmsghdr *)skb_tail_pointer(skb);
 
+		/* The region begun in the last part went: start afresh. */
+		if (id != cb->args[0])
+			memset(&pos, 0, sizeof(pos));
 		err = ctrmap_fill_region(skb, r, NETLINK_CB(cb->skb).portid,
 					 cb->nlh->nlmsg_seq, NLM_F_MULTI,
-					 verbose);
-		if (err)
+					 verbose, &pos);
+		if (err < 0)
 			break;
 		nl_dump_check_consistent(cb, nlh);
+		if (err)	/* it goes on in the next part */
+			break;
+		memset(&pos, 0, sizeof(pos));
 		id++;
+		cb->args[0] = id;
 	}
 	ctrmap_regions_unlock();
 	put_pid(filter);
 	cb->args[0] = id;
-	/* A region too large for an empty message can never be listed. */
-	if (err && !skb->len)
+	cb->args[1] = pos.binding;
+	cb->args[2] = pos.page;
+	cb->args[3] = pos.part;
+	/* A region whose first message does not fit an empty one: never. */
+	if (err < 0 && !skb->len)
 		return err;
 	return skb->len;
 }

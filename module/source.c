@@ -34,6 +34,19 @@ static struct ctrmap_binding *ctrmap_binding_find(struct ctrmap_region *r,
 	return NULL;
 }
 
+/* Bindings are kept in counter order: a GET dump resumes at an index. */
+static void ctrmap_binding_link(struct ctrmap_region *r,
+				struct ctrmap_binding *b)
+{
+	struct ctrmap_binding *pos;
+
+	lockdep_assert_held(&r->bind_lock);
+	list_for_each_entry(pos, &r->bindings, node)
+		if (pos->index > b->index)
+			break;
+	list_add_tail(&b->node, &pos->node);	/* before pos, or last */
+}
+
 /* What a source costs its user's timer budget: expiries per second. */
 static u64 ctrmap_timer_rate(const struct ctrmap_source *src)
 {
@@ -122,7 +135,7 @@ int ctrmap_bind(struct ctrmap_region *r, u32 index,
 		err = ctrmap_irq_start(b, extack, attr);
 	if (err)
 		goto err_uncharge;
-	list_add_tail(&b->node, &r->bindings);
+	ctrmap_binding_link(r, b);
 	r->nbindings++;
 	atomic_inc(&bindings_count);
 	err = confirm ? confirm(arg, b) : 0;
@@ -203,28 +216,39 @@ cancel:
 	return -EMSGSIZE;
 }
 
-int ctrmap_put_bindings(struct sk_buff *skb, struct ctrmap_region *r)
+/*
+ * The bindings of counters @*from and up, in counter order, as many as fit.
+ * Returns how many were put; @*from is then the next index to report, or
+ * U32_MAX when all were. -EMSGSIZE if not even the empty list fits.
+ */
+int ctrmap_put_bindings(struct sk_buff *skb, struct ctrmap_region *r,
+			u32 *from)
 {
 	struct nlattr *list, *one;
 	struct ctrmap_binding *b;
-	int err = -EMSGSIZE;
+	int n = 0;
 
 	list = nla_nest_start(skb, CTRMAP_A_BINDINGS);
 	if (!list)
 		return -EMSGSIZE;
 	mutex_lock(&r->bind_lock);
 	list_for_each_entry(b, &r->bindings, node) {
+		if (b->index < *from)
+			continue;
 		one = nla_nest_start(skb, CTRMAP_A_BINDING);
 		if (!one || nla_put_u32(skb, CTRMAP_BINDING_A_INDEX, b->index) ||
-		    ctrmap_put_source(skb, CTRMAP_BINDING_A_SOURCE, &b->src))
-			goto cancel;
+		    ctrmap_put_source(skb, CTRMAP_BINDING_A_SOURCE, &b->src)) {
+			if (one)
+				nla_nest_cancel(skb, one);
+			*from = b->index;
+			goto out;
+		}
 		nla_nest_end(skb, one);
+		n++;
 	}
-	err = 0;
-	nla_nest_end(skb, list);
-cancel:
+	*from = U32_MAX;
+out:
 	mutex_unlock(&r->bind_lock);
-	if (err)
-		nla_nest_cancel(skb, list);
-	return err;
+	nla_nest_end(skb, list);
+	return n;
 }

@@ -48,7 +48,8 @@ int ctrmap_bind(struct ctrmap_region *r, u32 index,
 int ctrmap_unbind(struct ctrmap_region *r, u32 index,
 		  ctrmap_confirm_fn confirm, void *arg);
 void ctrmap_unbind_all(struct ctrmap_region *r);
-int ctrmap_put_bindings(struct sk_buff *skb, struct ctrmap_region *r);
+int ctrmap_put_bindings(struct sk_buff *skb, struct ctrmap_region *r,
+			u32 *from);
 int ctrmap_put_source(struct sk_buff *skb, int attrtype,
 		      const struct ctrmap_source *src);
 u32 ctrmap_bindings_count(void);

@@ -6,10 +6,13 @@
  * two parts of the dump). A complete list must name each region once, in
  * increasing id order.
  *
- *   ctrmap-dumps N
+ *   ctrmap-dumps [-v] N
  *
  * Prints "lists=N complete=C interrupted=I bad=B"; exits 1 on another
- * error or if a complete list was out of order.
+ * error or if a complete list was out of order. With -v the lists are
+ * verbose (CTRMAP_GET_VERBOSE), and the last complete one is printed first,
+ * a line per region: "region ID npages=N pages=P bindings=I,J,..." and
+ * "pfns ID PFN..." (decimal).
  */
 #include <ctrmap.h>
 #include <errno.h>
@@ -22,6 +25,7 @@ struct order {
 	uint32_t last;
 	unsigned int n;
 	bool bad;
+	FILE *out;	/* -v: what the list said, for the last one */
 };
 
 static int check(const struct ctrmap_region_info *r, void *arg)
@@ -32,18 +36,31 @@ static int check(const struct ctrmap_region_info *r, void *arg)
 		o->bad = true;
 	o->last = r->id;
 	o->n++;
+	if (!o->out)
+		return 0;
+	fprintf(o->out, "region %u npages=%u pages=%u bindings=", r->id,
+		r->npages, r->npage_info);
+	for (unsigned int i = 0; i < r->nbindings; i++)
+		fprintf(o->out, "%s%u", i ? "," : "", r->bindings[i].index);
+	fprintf(o->out, "\npfns %u", r->id);
+	for (unsigned int i = 0; i < r->npage_info; i++)
+		fprintf(o->out, " %llu", (unsigned long long)r->pages[i].pfn);
+	fputc('\n', o->out);
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	unsigned long n = argc == 2 ? strtoul(argv[1], NULL, 0) : 0;
+	bool verbose = argc == 3 && !strcmp(argv[1], "-v");
+	unsigned long n = argc == 2 + verbose ? strtoul(argv[argc - 1], NULL, 0) : 0;
 	unsigned long complete = 0, interrupted = 0, bad = 0;
+	char *text = NULL;
+	size_t text_len = 0;
 	struct ctrmap_handle *h;
 	int err;
 
 	if (!n) {
-		fprintf(stderr, "usage: ctrmap-dumps N\n");
+		fprintf(stderr, "usage: ctrmap-dumps [-v] N\n");
 		return 2;
 	}
 	err = ctrmap_open(&h);
@@ -53,8 +70,22 @@ int main(int argc, char **argv)
 	}
 	for (unsigned long i = 0; i < n; i++) {
 		struct order o = { 0 };
+		char *buf = NULL;
+		size_t len = 0;
 
-		err = ctrmap_list(h, 0, 0, check, &o);
+		if (verbose)
+			o.out = open_memstream(&buf, &len);
+		err = ctrmap_list(h, 0, verbose ? CTRMAP_GET_VERBOSE : 0, check,
+				  &o);
+		if (o.out)
+			fclose(o.out);
+		if (!err) {
+			free(text);
+			text = buf;
+			text_len = len;
+		} else {
+			free(buf);
+		}
 		if (err == -EAGAIN) {
 			interrupted++;
 		} else if (err) {
@@ -68,6 +99,9 @@ int main(int argc, char **argv)
 		}
 	}
 	ctrmap_close(h);
+	if (text)
+		fwrite(text, 1, text_len, stdout);
+	free(text);
 	printf("lists=%lu complete=%lu interrupted=%lu bad=%lu\n", n, complete,
 	       interrupted, bad);
 	return bad ? 1 : 0;

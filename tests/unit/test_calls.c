@@ -567,9 +567,10 @@ struct seen {
 	int calls;
 	int stop_at;		/* 1-based call that returns stop_with */
 	int stop_with;
+	int detail;		/* 0-based call whose arrays are copied */
 	struct ctrmap_region_info info[8];
-	struct ctrmap_binding_info bindings[8];	/* of the first call */
-	struct ctrmap_page_info pages[300];	/* of the first call */
+	struct ctrmap_binding_info bindings[8];	/* of call detail */
+	struct ctrmap_page_info pages[300];	/* of call detail */
 };
 
 static int on_region(const struct ctrmap_region_info *r, void *arg)
@@ -578,7 +579,7 @@ static int on_region(const struct ctrmap_region_info *r, void *arg)
 
 	if (s->calls < 8)
 		s->info[s->calls] = *r;
-	if (s->calls == 0) {
+	if (s->calls == s->detail) {
 		if (r->nbindings <= 8)
 			memcpy(s->bindings, r->bindings,
 			       r->nbindings * sizeof(*r->bindings));
@@ -660,6 +661,7 @@ static void test_get(void)
 	ok(seen.info[0].len == 256 * 4096 && seen.info[0].nbindings == 0,
 	   "get verbose: pads skipped, no bindings");
 
+	r.npages = 2;
 	r.npage_info = 2;
 	r.nbindings = 2;
 	r.bindings = sample_bindings;
@@ -827,6 +829,120 @@ static void test_list(void)
 
 	is_int(ctrmap_list(h, 0, 4, on_region, &seen), -EINVAL,
 	       "list: unknown flags: -EINVAL");
+}
+
+/*
+ * Part of region r in a dump: bindings [b0, b1), and pages [p0, p1) with
+ * CTRMAP_A_FIRST_PAGE p0 (none if p0 < 0).
+ */
+static struct nl_msg *region_part(const struct ctrmap_region_info *base,
+				  unsigned int b0, unsigned int b1, int p0,
+				  unsigned int p1)
+{
+	struct ctrmap_region_info r = *base;
+	struct nl_msg *msg;
+
+	r.bindings = base->bindings + b0;
+	r.nbindings = b1 - b0;
+	r.pages = p0 < 0 ? NULL : base->pages + p0;
+	r.npage_info = p0 < 0 ? 0 : p1 - (unsigned int)p0;
+	msg = region_msg(NLM_F_MULTI, &r, 0);
+	if (p0 >= 0 && nla_put_u32(msg, CTRMAP_A_FIRST_PAGE, (uint32_t)p0) < 0)
+		abort();
+	return msg;
+}
+
+/*
+ * Script: a dump of regions 1, 2, 3 in three datagrams, region 2 (three
+ * bindings, five pages) described in parts: the bindings 0-1; binding 2
+ * and pages [0, 3); pages [next, 5); with a gap if next is not 3, and
+ * without its last part if next is 5.
+ */
+static void script_split(unsigned int next)
+{
+	struct ctrmap_region_info one = sample_region(1), two = sample_region(2),
+				  three = sample_region(3);
+	struct fake_step *s;
+
+	two.npages = 5;
+	two.len = 5 * 4096;
+	two.bindings = sample_bindings;
+	two.pages = sample_pages;
+	fake_reset(&fk);
+	fake_recv(&fk);
+	s = fake_send(&fk);
+	part_msg(s, region_msg(NLM_F_MULTI, &one, 0));
+	part_msg(s, region_part(&two, 0, 2, -1, 0));
+	s = fake_send(&fk);
+	part_msg(s, region_part(&two, 2, 3, 0, 3));
+	if (next < 5) {
+		s = fake_send(&fk);
+		part_msg(s, region_part(&two, 0, 0, (int)next, 5));
+	}
+	part_msg(s, region_msg(NLM_F_MULTI, &three, 0));
+	part_done(s, 0, NULL);
+	fake_start(&fk);
+}
+
+/* A region that does not fit one dump message comes in parts: one call. */
+static void test_list_split(void)
+{
+	struct seen seen = { .detail = 1 };
+	bool pages_ok = true;
+
+	for (unsigned int i = 0; i < 5; i++) {
+		sample_pages[i].pfn = 0x2000 + i;
+		sample_pages[i].pinned = 1;
+	}
+	script_split(3);
+	is_int(ctrmap_list(h, 0, CTRMAP_GET_VERBOSE, on_region, &seen), 0,
+	       "list in parts: succeeds");
+	fake_wait(&fk);
+	is_int(seen.calls, 3, "list in parts: three regions, one call each");
+	ok(seen.info[0].id == 1 && seen.info[1].id == 2 &&
+	   seen.info[2].id == 3, "list in parts: in order");
+	is_int(seen.info[1].nbindings, 3, "list in parts: the bindings joined");
+	ok(seen.bindings[0].index == 0 && seen.bindings[1].index == 2 &&
+	   seen.bindings[2].index == 5, "list in parts: in counter order");
+	is_int(seen.info[1].npage_info, 5, "list in parts: the pages joined");
+	for (unsigned int i = 0; i < 5; i++)
+		if (seen.pages[i].pfn != 0x2000 + i)
+			pages_ok = false;
+	ok(pages_ok, "list in parts: every page, in order");
+
+	memset(&seen, 0, sizeof(seen));
+	script_split(4);
+	is_int(ctrmap_list(h, 0, CTRMAP_GET_VERBOSE, on_region, &seen),
+	       -EPROTO, "list in parts: a gap in the pages: -EPROTO");
+	fake_wait(&fk);
+	is_int(seen.calls, 1, "list in parts: the gap's region not reported");
+
+	memset(&seen, 0, sizeof(seen));
+	script_split(5);
+	is_int(ctrmap_list(h, 0, CTRMAP_GET_VERBOSE, on_region, &seen),
+	       -EPROTO, "list in parts: pages missing at the end: -EPROTO");
+	fake_wait(&fk);
+	is_int(seen.calls, 1, "list in parts: the short region not reported");
+
+	/* A part whose beginning never came. */
+	{
+		struct ctrmap_region_info two = sample_region(2);
+		struct fake_step *s;
+
+		two.npages = 5;
+		two.pages = sample_pages;
+		fake_reset(&fk);
+		fake_recv(&fk);
+		s = fake_send(&fk);
+		part_msg(s, region_part(&two, 0, 0, 3, 5));
+		part_done(s, 0, NULL);
+		fake_start(&fk);
+		memset(&seen, 0, sizeof(seen));
+		is_int(ctrmap_list(h, 0, CTRMAP_GET_VERBOSE, on_region, &seen),
+		       -EPROTO, "list in parts: pages from 3 only: -EPROTO");
+		fake_wait(&fk);
+		is_int(seen.calls, 0, "list in parts: nothing reported");
+	}
 }
 
 static struct nl_msg *detached_msg(uint32_t id, uint32_t pid, int reason)
@@ -1021,6 +1137,7 @@ int main(void)
 	test_bind();
 	test_get();
 	test_list();
+	test_list_split();
 	test_events();
 	test_walk();
 	ctrmap_close(h);

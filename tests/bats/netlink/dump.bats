@@ -2,7 +2,8 @@
 # GET dumps that span several messages: a region attached or detached
 # between two parts flags the dump NLM_F_DUMP_INTR, libctrmap returns
 # -EAGAIN, and counterctl list reads it again; a complete list names each
-# region once, in order.
+# region once, in order. A region too large for one message is described
+# in several, and the library joins them.
 
 load ../lib
 
@@ -70,4 +71,42 @@ teardown() {
 	wait_no_regions
 	read -r a r < <(pins)
 	assert_equal $((r - r0)) $((a - a0))
+}
+
+# The PFNs of N pages from ADDR in process PID, from /proc/PID/pagemap.
+pagemap_pfns() { # PID ADDR N
+	local e out=()
+	for e in $(dd if="/proc/$1/pagemap" bs=8 skip=$(($2 / 4096)) count="$3" 2>/dev/null |
+		od -An -v -t x8); do
+		out+=($((0x$e & ((1 << 55) - 1))))
+	done
+	echo "${out[*]}"
+}
+
+@test "the largest region is listed verbose in full: every page and binding, though one message cannot hold them" {
+	unload_module
+	modprobe ctrmap max_region_pages=2048 max_bindings=256
+	start_target -m mmap -p 2048
+	attach "$TPID" "$TADDR" "$TLEN"
+	# Bound from the last counter down; GET lists them in counter order.
+	for ((i = 255; i >= 0; i--)); do
+		"$CTL" bind "$RID" $((i * 7)) timer:1h
+	done
+	want_pfns=$(pagemap_pfns "$TPID" "$TADDR" 2048)
+	want_bindings=$(seq -s, 0 7 $((255 * 7)))
+
+	# 2048 pages take 48 KiB in netlink attributes: more than a dump message
+	# (32 KiB at most) holds.
+	run "$TOP/tests/tools/ctrmap-dumps" -v 3
+	assert_success
+	assert_line "region $RID npages=2048 pages=2048 bindings=$want_bindings"
+	assert_line "pfns $RID $want_pfns"
+	assert_line "lists=3 complete=3 interrupted=0 bad=0"
+
+	# GET (do) answers in one message, sized for it.
+	run "$CTL" -j show -v "$RID"
+	assert_success
+	assert_equal "$(jq -r '[.pages[].pfn] | map(tostring) | join(" ")' <<<"$output")" "$want_pfns"
+	assert_equal "$(jq '[.pages[].pinned] | all' <<<"$output")" true
+	assert_equal "$(jq -r '[.bindings[].index] | map(tostring) | join(",")' <<<"$output")" "$want_bindings"
 }

@@ -68,11 +68,17 @@
  *	                  CTRMAP_BINDING_A_INDEX: NLA_U32
  *	                  CTRMAP_BINDING_A_SOURCE: NLA_NESTED (as in BIND)
  *	              ...
+ *	          CTRMAP_A_FIRST_PAGE: NLA_U32 (with CTRMAP_A_PAGES: the index
+ *	              of its first page)
  *	          CTRMAP_A_PAGES: NLA_NESTED (with CTRMAP_A_VERBOSE)
  *	              CTRMAP_A_PAGE: NLA_NESTED
  *	                  CTRMAP_PAGE_A_PFN: NLA_U64
  *	                  CTRMAP_PAGE_A_PINNED: NLA_U8
  *	              ...
+ *	A dump describes a region that does not fit one message in several
+ *	consecutive messages with its id: each repeats the attributes above
+ *	CTRMAP_A_BINDINGS and goes on where the last one stopped, the
+ *	bindings in counter order, then the pages from CTRMAP_A_FIRST_PAGE.
  *
  * CTRMAP_CMD_BIND (do)
  *	request:  CTRMAP_A_REGION_ID: NLA_U32
@@ -256,6 +262,7 @@ enum ctrmap_attr {
 	CTRMAP_A_USAGE,
 	CTRMAP_A_REPLY,
 	CTRMAP_A_VALUE,
+	CTRMAP_A_FIRST_PAGE,
 	__CTRMAP_A_MAX
 };
 
