@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* counterctl add: add to a counter from process context. */
-#include <ctrmap.h>
+#include <ctrmap/ctrmap.h>
 
 #include "counterctl.h"
 

@@ -3,7 +3,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include <ctrmap.h>
+#include <ctrmap/ctrmap.h>
 
 #include "attach.h"
 #include "counterctl.h"

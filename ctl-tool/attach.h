@@ -3,7 +3,7 @@
 #ifndef CTL_ATTACH_H
 #define CTL_ATTACH_H
 
-#include <ctrmap.h>
+#include <ctrmap/ctrmap.h>
 
 #include "print.h"
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* counterctl bind: make an event source increment a counter. */
-#include <ctrmap.h>
+#include <ctrmap/ctrmap.h>
 
 #include "counterctl.h"
 

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <ctrmap.h>
+#include <ctrmap/ctrmap.h>
 
 #include "counterctl.h"
 #include "print.h"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* counterctl detach: tear a region down now. */
-#include <ctrmap.h>
+#include <ctrmap/ctrmap.h>
 
 #include "counterctl.h"
 

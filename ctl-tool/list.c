@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <ctrmap.h>
+#include <ctrmap/ctrmap.h>
 
 #include "counterctl.h"
 #include "list.h"

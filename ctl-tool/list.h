@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include <ctrmap.h>
+#include <ctrmap/ctrmap.h>
 
 #include "print.h"
 

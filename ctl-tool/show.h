@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 
-#include <ctrmap.h>
+#include <ctrmap/ctrmap.h>
 
 #include "print.h"
 

@@ -3,7 +3,7 @@
 #ifndef CTL_STATUS_H
 #define CTL_STATUS_H
 
-#include <ctrmap.h>
+#include <ctrmap/ctrmap.h>
 
 #include "print.h"
 

@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <ctrmap.h>
+#include <ctrmap/ctrmap.h>
 
 #include "counterctl.h"
 #include "print.h"

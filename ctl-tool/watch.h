@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include <ctrmap.h>
+#include <ctrmap/ctrmap.h>
 
 #include "print.h"
 

@@ -16,7 +16,7 @@
 #include <netlink/msg.h>
 #include <netlink/socket.h>
 
-#include "ctrmap.h"
+#include <ctrmap/ctrmap.h>
 
 /* What the kernel said besides the errno (NLMSGERR_ATTR_*). */
 struct ctrmap_extack {

@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ctrmap.h"
+#include <ctrmap/ctrmap.h>
 
 #define LOAD_ACQ(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
 #define LOAD(p) __atomic_load_n((p), __ATOMIC_RELAXED)

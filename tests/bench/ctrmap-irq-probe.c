@@ -33,7 +33,7 @@
  * time.
  */
 #define _GNU_SOURCE
-#include <ctrmap.h>
+#include <ctrmap/ctrmap.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

@@ -26,7 +26,7 @@
  * per cycle or more, or a ctrmap vmap area still there.
  */
 #define _GNU_SOURCE
-#include <ctrmap.h>
+#include <ctrmap/ctrmap.h>
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>

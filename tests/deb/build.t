@@ -131,7 +131,7 @@ ok $? "libctrmap0: libctrmap.so.0 -> libctrmap.so.$upstream, Multi-Arch: same, a
 
 (
 	r=0
-	has libctrmap-dev /usr/include/ctrmap.h /usr/include/linux/ctrmap.h \
+	has libctrmap-dev /usr/include/ctrmap/ctrmap.h /usr/include/ctrmap/uapi.h \
 		"$lib/libctrmap.so" "$lib/pkgconfig/libctrmap.pc" \
 		/usr/share/man/man3/libctrmap.3.gz || r=1
 	[ -n "$(readlink "$tmp/libctrmap-dev$lib/libctrmap.so")" ] ||
@@ -140,11 +140,19 @@ ok $? "libctrmap0: libctrmap.so.0 -> libctrmap.so.$upstream, Multi-Arch: same, a
 		say "a static library is shipped"
 		r=1
 	fi
+	# Nothing in the kernel headers' namespace; the uapi header is a copy.
+	if grep '^/usr/include/linux' "$tmp/libctrmap-dev.files" >>"$log"; then
+		say "a file in /usr/include/linux is shipped"
+		r=1
+	fi
+	[ -f "$tmp/libctrmap-dev/usr/include/ctrmap/uapi.h" ] &&
+		[ ! -L "$tmp/libctrmap-dev/usr/include/ctrmap/uapi.h" ] ||
+		{ say "ctrmap/uapi.h is not a regular file"; r=1; }
 	field libctrmap-dev Depends | grep -qF "libctrmap0 (= $version)" ||
 		{ say "does not depend on libctrmap0 (= $version)"; r=1; }
 	exit $r
 )
-ok $? "libctrmap-dev: ctrmap.h, linux/ctrmap.h, libctrmap.pc, the .so link, libctrmap(3), no static library"
+ok $? "libctrmap-dev: ctrmap/ctrmap.h, ctrmap/uapi.h (nothing in linux/), libctrmap.pc, the .so link, libctrmap(3), no static library"
 
 has counterctl /usr/sbin/counterctl /usr/share/man/man8/counterctl.8.gz \
 	/usr/share/bash-completion/completions/counterctl &&
@@ -235,7 +243,7 @@ dev=$tmp/dev
 mkdir -p "$dev"
 cp -a "$tmp/libctrmap-dev/." "$tmp/libctrmap0/." "$dev/" 2>>"$log"
 cat >"$tmp/prog.c" <<'EOF'
-#include <ctrmap.h>
+#include <ctrmap/ctrmap.h>
 #include <stdio.h>
 
 int main(void)

@@ -15,7 +15,7 @@ NL_LIBS := $(shell $(PKG_CONFIG) --libs libnl-genl-3.0 libnl-3.0)
 
 CFLAGS ?= -O2 -g -Wall -Wextra -Werror -Wshadow -Wformat=2 \
 	  -Wmissing-prototypes -Wstrict-prototypes -Wvla
-override CPPFLAGS += -I$(LIBCTL) -I../../module/include/uapi $(NL_CFLAGS)
+override CPPFLAGS += -I$(LIBCTL) -I$(LIBCTL)/include -I../../module/include/uapi $(NL_CFLAGS)
 override CFLAGS += -std=gnu11
 
 $(LIBCTL)/libctrmap-internal.a: FORCE

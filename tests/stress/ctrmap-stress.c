@@ -33,7 +33,7 @@
  * of what it did. Exit status 0 if every check held, 1 otherwise.
  */
 #define _GNU_SOURCE
-#include <ctrmap.h>
+#include <ctrmap/ctrmap.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

@@ -14,7 +14,7 @@
  * a line per region: "region ID npages=N pages=P bindings=I,J,..." and
  * "pfns ID PFN..." (decimal).
  */
-#include <ctrmap.h>
+#include <ctrmap/ctrmap.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>

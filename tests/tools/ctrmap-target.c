@@ -36,7 +36,7 @@
  * errno=E msg=M" after "bind I SOURCE" (on the region "attach" made).
  */
 #define _GNU_SOURCE
-#include <ctrmap.h>
+#include <ctrmap/ctrmap.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>

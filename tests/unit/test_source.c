@@ -5,7 +5,7 @@
  */
 #include <errno.h>
 
-#include "ctrmap.h"
+#include <ctrmap/ctrmap.h>
 #include "tap.h"
 
 static void good(const char *text, unsigned int type, uint64_t period_ns,

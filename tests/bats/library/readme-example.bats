@@ -10,9 +10,9 @@ setup() {
 }
 
 @test "the README's example attaches itself and reads its counter" {
-	awk '/^#include <ctrmap.h>/,/^}$/' "$TOP/README.md" >"$BATS_TEST_TMPDIR/example.c"
+	awk '/^#include <ctrmap\/ctrmap.h>/,/^}$/' "$TOP/README.md" >"$BATS_TEST_TMPDIR/example.c"
 	[ -s "$BATS_TEST_TMPDIR/example.c" ]
-	run cc -Wall -Werror -I"$TOP/libctl" -I"$TOP/module/include/uapi" \
+	run cc -Wall -Werror -I"$TOP/libctl/include" \
 		-o "$BATS_TEST_TMPDIR/example" "$BATS_TEST_TMPDIR/example.c" \
 		-L"$TOP/libctl" -lctrmap
 	assert_success

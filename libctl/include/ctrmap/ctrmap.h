@@ -13,7 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <linux/ctrmap.h>
+#include "uapi.h"	/* the kernel ABI: region layout, netlink protocol */
 
 #ifdef __cplusplus
 extern "C" {

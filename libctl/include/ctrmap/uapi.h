@@ -1,0 +1,1 @@
+../../../module/include/uapi/linux/ctrmap.h
