@@ -19,8 +19,8 @@ ctrmap_version() {
 
 # Guard against running on a machine where loading modules is not possible.
 require_guest() {
-	[ -e /proc/modules ] || skip "needs a kernel with module support: run through tests/vm/run"
-	[ -n "${CTRMAP_KBUILD:-}" ] || skip "CTRMAP_KBUILD unset: run through tests/vm/run"
+	[ -e /proc/modules ] || skip "environment: needs a kernel with module support: run through tests/vm/run"
+	[ -n "${CTRMAP_KBUILD:-}" ] || skip "environment: CTRMAP_KBUILD unset: run through tests/vm/run"
 }
 
 module_loaded() {

@@ -1,6 +1,9 @@
 #!/bin/bash
 # The VM harness itself: it passes the command's status through, fails on a
-# kernel splat even when the command succeeded, and leaves no QEMU behind.
+# kernel splat even when the command succeeded (also one the kernel's log
+# ring no longer holds at the end), on taint, on a guest that dies or whose
+# log is missing, stops a command at the guest's deadline, and leaves no
+# QEMU behind.
 # TAP output; runs on the host (each case boots a guest).
 top=$(cd "$(dirname "$0")/../.." && pwd)
 run=$top/tests/vm/run
@@ -17,7 +20,7 @@ ok() {
 }
 qemus() { pgrep -c -f '^qemu-system-x86_64 .*vmrun.share=' || true; }
 
-echo "1..6"
+echo "1..11"
 before=$(qemus)
 
 "$run" -- true
@@ -36,8 +39,49 @@ ok $? "the command's exit status passes through (got $rc)"
 out=$("$run" -- sh -c 'insmod "$CTRMAP_KBUILD/kmod/ctrmap_test_warn.ko" && rmmod ctrmap_test_warn' 2>&1)
 rc=$?
 echo "$out" | sed 's/^/# /'
-[ $rc != 0 ] && echo "$out" | grep -q 'deliberate warning'
-ok $? "a WARN in the guest fails the run although the command succeeded (got $rc)"
+[ $rc = 99 ] && echo "$out" | grep -q 'deliberate warning'
+ok $? "a WARN in the guest fails the run although the command succeeded: 99 (got $rc)"
+
+# A WARNING, then more log than the ring holds (256 KiB here): dmesg at the
+# end has lost it (the command prints how often dmesg has it: 0), the log
+# streamed from boot has not.
+out=$(VM_LOG_BUF_LEN=256k "$run" -- bash -c '
+	echo "WARNING: CPU: 0 PID: 1 at deliberate/overwritten.c" >/dev/kmsg
+	pad=$(printf "%0180d" 0)
+	for i in $(seq 5000); do echo "filler $i $pad" >/dev/kmsg; done
+	echo "in dmesg: $(dmesg | grep -c deliberate/overwritten)"' 2>&1)
+rc=$?
+echo "$out" | grep -v '^filler' | head -n 20 | sed 's/^/# /'
+[ $rc = 99 ] && echo "$out" | grep -qx 'in dmesg: 0' &&
+	echo "$out" | grep -q 'kernel splat.*' && echo "$out" | grep -q 'deliberate/overwritten'
+ok $? "a WARNING the log ring lost by the end still fails the run: 99 (got $rc)"
+
+out=$("$run" -- sh -c 'echo 64 >/proc/sys/kernel/tainted' 2>&1)
+rc=$?
+echo "$out" | sed 's/^/# /'
+[ $rc = 99 ] && echo "$out" | grep -q 'guest kernel is tainted: 64'
+ok $? "a taint without a log line fails the run: 99 (got $rc)"
+
+out=$("$run" -- sh -c 'echo c >/proc/sysrq-trigger' 2>&1)
+rc=$?
+echo "$out" | tail -n 5 | sed 's/^/# /'
+[ $rc = 125 ]
+ok $? "a guest that panics fails the run: 125 (got $rc)"
+
+# The guest keeps its kernel log in /run/ctrmap-vm until the end.
+out=$("$run" -- rm /run/ctrmap-vm/kmsg 2>&1)
+rc=$?
+echo "$out" | sed 's/^/# /'
+[ $rc = 125 ] && echo "$out" | grep -q 'kernel log .* is missing'
+ok $? "a kernel log missing at the end fails the run: 125 (got $rc)"
+
+# 90 s: the guest's own deadline is 90 * 9 / 10 - 30 = 51 s after the
+# command started; it shows the command's tasks and stops it.
+out=$("$run" --timeout 90 -- sleep 600 2>&1)
+rc=$?
+echo "$out" | tail -n 5 | sed 's/^/# /'
+[ $rc = 124 ] && echo "$out" | grep -q 'still runs after 51s'
+ok $? "the guest's deadline stops a command that runs too long: 124 (got $rc)"
 
 "$run" --timeout 20 -- sleep 600
 rc=$?

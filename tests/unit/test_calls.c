@@ -287,7 +287,7 @@ static void test_old_module(void)
 
 	/* A handle of its own: the fallback is remembered per handle. */
 	if (fake_handle(&fk, &old) < 0) {
-		skip("old module: fallback", "cannot open a second handle");
+		skip_env("old module: fallback", "cannot open a second handle");
 		return;
 	}
 
@@ -966,7 +966,7 @@ static void test_events(void)
 	int64_t t0;
 
 	if (fake_handle(&fk, &hm) || fake_handle(&fk, &other)) {
-		skip("events", "no handle");
+		skip_env("events", "no handle");
 		return;
 	}
 
@@ -1042,7 +1042,7 @@ static void test_events(void)
 
 	/* Any process may send to our port: only the peer is heard. */
 	if (fake_open(&stranger)) {
-		skip("a stranger's event", "no socket");
+		skip_env("a stranger's event", "no socket");
 	} else {
 		stranger.client_port = fk.client_port;
 		part_notify(fake_send(&stranger),
@@ -1122,12 +1122,12 @@ int main(void)
 	int err = fake_open(&fk);
 
 	if (err) {
-		skip("fake kernel", strerror(-err));
+		skip_env("fake kernel", strerror(-err));
 		return done_testing();
 	}
 	err = fake_handle(&fk, &h);
 	if (err) {
-		skip("generic netlink", strerror(-err));
+		skip_env("generic netlink", strerror(-err));
 		fake_close(&fk);
 		return done_testing();
 	}

@@ -92,7 +92,7 @@ static void check_jq(const char *json, const char *filter, const char *want,
 	char out[1024];
 
 	if (!have_jq()) {
-		skip(name, "jq not installed");
+		skip_env(name, "jq not installed");
 		return;
 	}
 	jq(json, filter, out, sizeof(out));
@@ -866,7 +866,7 @@ int main(void)
 	if (!err)
 		err = fake_handle(&fk, &probe);
 	if (err) {
-		skip("counterctl against the fake kernel", strerror(-err));
+		skip_env("counterctl against the fake kernel", strerror(-err));
 		return done_testing();
 	}
 	ctrmap_close(probe);

@@ -86,8 +86,8 @@ static void test_primitives(void)
 		       "jq accepts the JSON");
 		is_str(out, "2", "jq reads a nested value");
 	} else {
-		skip("jq accepts the JSON", "jq not installed");
-		skip("jq reads a nested value", "jq not installed");
+		skip_env("jq accepts the JSON", "jq not installed");
+		skip_env("jq reads a nested value", "jq not installed");
 	}
 	free(text);
 	free(json);
@@ -118,7 +118,7 @@ static void test_escaping(void)
 		is_int(jq(json, ".s | length", out, sizeof(out)), 0,
 		       "jq accepts the escaped string");
 	} else {
-		skip("jq accepts the escaped string", "jq not installed");
+		skip_env("jq accepts the escaped string", "jq not installed");
 	}
 	free(json);
 
@@ -130,7 +130,7 @@ static void test_escaping(void)
 		is_int(jq(json, ".s | length > 0", out, sizeof(out)), 0,
 		       "jq accepts a string of every byte 1..255");
 	else
-		skip("jq accepts every byte", "jq not installed");
+		skip_env("jq accepts every byte", "jq not installed");
 	free(json);
 }
 
@@ -197,7 +197,7 @@ static void test_status(void)
 		   sizeof(out));
 		is_str(out, "13", "status JSON: detaches by reason");
 	} else {
-		skip("status JSON: jq", "jq not installed");
+		skip_env("status JSON: jq", "jq not installed");
 	}
 	free(text);
 	free(json);
@@ -253,7 +253,7 @@ static void test_status(void)
 		is_str(out, "10000,1,2,2000,false",
 		       "status JSON: limits and usage");
 	} else {
-		skip("status JSON: limits and usage", "jq not installed");
+		skip_env("status JSON: limits and usage", "jq not installed");
 	}
 	free(text);
 	free(json);
@@ -372,7 +372,7 @@ static void test_list(void)
 		       0, "list JSON: jq accepts it");
 		is_str(out, "11", "list JSON: the name's characters");
 	} else {
-		skip("list JSON: jq", "jq not installed");
+		skip_env("list JSON: jq", "jq not installed");
 	}
 	free(text);
 	free(json);
@@ -419,7 +419,7 @@ static void test_show(void)
 			  out, sizeof(out)), 0, "show -v JSON: jq accepts it");
 		is_str(out, "true,false,true", "show -v JSON: pinned as bools");
 	} else {
-		skip("show -v JSON: jq", "jq not installed");
+		skip_env("show -v JSON: jq", "jq not installed");
 	}
 	free(text);
 	free(json);

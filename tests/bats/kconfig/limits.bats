@@ -9,7 +9,7 @@ setup() {
 	require_guest
 	alt=$CTRMAP_KBUILD/altconfig/ctrmap.ko
 	althdr=$CTRMAP_KBUILD/altconfig/ctrmap_config.h
-	[ -f "$alt" ] || skip "no $alt: build it with make test-modules"
+	[ -f "$alt" ] || skip "environment: no $alt: build it with make test-modules"
 	unload_module
 }
 

@@ -12,7 +12,7 @@ FUZZ=$TOP/tests/fuzz/ctrmap-fuzz
 setup() {
 	require_guest
 	modprobe ctrmap
-	[ -x "$FUZZ" ] || skip "no $FUZZ: make -C tests/fuzz"
+	[ -x "$FUZZ" ] || skip "environment: no $FUZZ: make -C tests/fuzz"
 }
 
 @test "fuzz as root: 20000 messages, nothing left behind" {

@@ -95,7 +95,7 @@ attaches() { # NAME
 
 @test "a device's pages are refused, though its node lives in devtmpfs (tmpfs)" {
 	ko=$CTRMAP_KBUILD/kmod/$DEVMAP.ko
-	[ -f "$ko" ] || skip "no $ko: build it with make test-modules"
+	[ -f "$ko" ] || skip "environment: no $ko: build it with make test-modules"
 	insmod "$ko"
 	[ -c "/dev/$DEVMAP" ]
 	assert_equal "$(stat -f -c %T "/dev/$DEVMAP")" tmpfs

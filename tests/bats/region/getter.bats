@@ -9,7 +9,7 @@ load ../lib
 setup() {
 	require_guest
 	getter=$CTRMAP_KBUILD/kmod/ctrmap_test_getter.ko
-	[ -f "$getter" ] || skip "no $getter: build it with make test-modules"
+	[ -f "$getter" ] || skip "environment: no $getter: build it with make test-modules"
 	modprobe ctrmap
 }
 

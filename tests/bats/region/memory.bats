@@ -13,7 +13,7 @@ OVH=$TOP/tests/bench/ctrmap-overhead
 setup() {
 	require_guest
 	modprobe ctrmap
-	[ -x "$OVH" ] || skip "no $OVH: make -C tests/bench"
+	[ -x "$OVH" ] || skip "environment: no $OVH: make -C tests/bench"
 }
 
 @test "1000 attach/bind/detach cycles leave no slab object and no vmap area behind" {

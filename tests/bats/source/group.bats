@@ -9,7 +9,7 @@ setup() {
 	require_guest
 	modprobe ctrmap
 	SAMPLE=$CTRMAP_KBUILD/samples/ctrmap_sample.ko
-	[ -f "$SAMPLE" ] || skip "no $SAMPLE: build it with make test-modules"
+	[ -f "$SAMPLE" ] || skip "environment: no $SAMPLE: build it with make test-modules"
 }
 
 teardown() {

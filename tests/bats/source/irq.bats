@@ -10,7 +10,7 @@ setup() {
 	require_guest
 	modprobe ctrmap
 	IRQ=$("$TOP/tests/lib/rng-irq" || true)
-	[ -n "$IRQ" ] || skip "cannot find the virtio-rng IRQ in /proc/interrupts"
+	[ -n "$IRQ" ] || skip "environment: cannot find the virtio-rng IRQ in /proc/interrupts"
 }
 
 teardown() {
