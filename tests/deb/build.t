@@ -269,6 +269,30 @@ int main(void)
 	return 0;
 }
 EOF
+cat >"$tmp/reader.c" <<'EOF'
+#include <ctrmap/reader.h>
+#include <stdio.h>
+
+int main(void)
+{
+	static _Alignas(8) unsigned char mem[CTRMAP_HDR_SIZE + 2 * 8];
+	struct ctrmap_header *h = (struct ctrmap_header *)mem;
+	uint64_t v[2], one;
+
+	h->abi = CTRMAP_ABI_VERSION;
+	h->hdr_size = CTRMAP_HDR_SIZE;
+	h->ncounters = 2;
+	h->state = CTRMAP_STATE_ATTACHED;
+	((uint64_t *)(mem + CTRMAP_HDR_SIZE))[1] = 42;
+	__atomic_store_n(&h->magic, CTRMAP_MAGIC, __ATOMIC_RELEASE);
+	if (ctrmap_reader_check(mem, sizeof(mem)) || ctrmap_reader_read(mem, 1, &one) ||
+	    ctrmap_reader_snapshot(mem, 0, 2, v) ||
+	    ctrmap_reader_state(mem, NULL) != CTRMAP_STATE_ATTACHED)
+		return 1;
+	printf("attached %llu %llu\n", (unsigned long long)one, (unsigned long long)v[1]);
+	return 0;
+}
+EOF
 (
 	cc -Wall -Wextra -Werror -I"$dev/usr/include" -o "$tmp/prog" "$tmp/prog.c" \
 		-L"$dev$lib" -lctrmap >>"$log" 2>&1 || exit 1
@@ -276,8 +300,15 @@ EOF
 		{ say "prog does not need libctrmap.so.0"; exit 1; }
 	got=$(LD_LIBRARY_PATH=$dev$lib "$tmp/prog" 2>>"$log")
 	[ "$got" = "attached 42 timer:250us" ] || { say "prog printed '$got'"; exit 1; }
+	# The header-only reader: no library, no libnl.
+	cc -std=c11 -Wall -Wextra -Werror -Wpedantic -I"$dev/usr/include" -o "$tmp/reader" \
+		"$tmp/reader.c" >>"$log" 2>&1 || exit 1
+	readelf -d "$tmp/reader" | grep 'NEEDED.*\(ctrmap\|libnl\)' >>"$log" &&
+		{ say "reader needs the above"; exit 1; }
+	got=$("$tmp/reader" 2>>"$log")
+	[ "$got" = "attached 42 42" ] || { say "reader printed '$got'"; exit 1; }
 )
-ok $? "a program builds against the extracted libctrmap-dev and runs with libctrmap0"
+ok $? "a program builds against the extracted libctrmap-dev and runs with libctrmap0; one with <ctrmap/reader.h> alone needs neither"
 
 pc() { PKG_CONFIG_PATH=$dev$lib/pkgconfig PKG_CONFIG_SYSROOT_DIR=$dev pkg-config "$@" libctrmap; }
 got="$(pc --modversion) $(pc --cflags) $(pc --libs)"
