@@ -219,9 +219,19 @@ ok $? "counterctl(8) has every line of counterctl --help and each command's help
 	for s in $syms; do
 		grep -qE "(^|[^A-Za-z0-9_])$s\(" <<<"$page" || { say "libctrmap(3) does not show $s()"; r=1; }
 	done
+	# man FUNCTION opens it: each exported and each <ctrmap/reader.h>
+	# function has a link to it.
+	inline=$(grep -oE '^static inline [a-z ]+\**(ctrmap_[a-z_]+[a-z])\(' \
+		"$tmp/libctrmap-dev/usr/include/ctrmap/reader.h" | sed 's/.*[ *]//; s/($//')
+	[ -n "$inline" ] || { say "no functions found in reader.h"; r=1; }
+	for s in $syms $inline; do
+		l=$tmp/libctrmap-dev/usr/share/man/man3/$s.3.gz
+		[ "$(readlink "$l")" = libctrmap.3.gz ] ||
+			{ say "$s.3.gz is not a link to libctrmap.3.gz"; r=1; }
+	done
 	exit $r
 )
-ok $? "libctrmap(3)'s synopsis shows every exported function"
+ok $? "libctrmap(3)'s synopsis shows every exported function; each function's page links to it"
 
 # 15. The completion loads in bash and completes commands, options and
 # sources.
@@ -323,8 +333,8 @@ kver=$(for k in /lib/modules/6.1.0-*-amd64; do
 done | sort -V | tail -n1)
 tree=$tmp/ctrmap-dkms$src
 if [ -z "$kver" ]; then
-	skip "the DKMS tree builds ctrmap.ko" "no 6.1.0-*-amd64 headers: install linux-headers-amd64"
-	skip "dkms builds ctrmap.ko" "no 6.1.0-*-amd64 headers: install linux-headers-amd64"
+	skip "the DKMS tree builds ctrmap.ko" "environment: no 6.1.0-*-amd64 headers: install linux-headers-amd64"
+	skip "dkms builds ctrmap.ko" "environment: no 6.1.0-*-amd64 headers: install linux-headers-amd64"
 else
 	cp -a "$tree" "$tmp/kbuild"
 	(
