@@ -26,7 +26,7 @@ static int attach_run(const struct ctl_options *opts, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	bool have_pid = false, have_addr = false, have_len = false;
-	struct ctrmap_attach_reply reply;
+	CTRMAP_OPTS(ctrmap_attach_reply, reply);
 	struct ctrmap_handle *h;
 	uint32_t pid = 0;
 	uint64_t addr = 0, len = 0;

@@ -6,7 +6,7 @@
 
 static int bind_run(const struct ctl_options *opts, int argc, char **argv)
 {
-	struct ctrmap_source src;
+	CTRMAP_OPTS(ctrmap_source, src);
 	struct ctrmap_handle *h;
 	uint32_t id, index;
 	int err;

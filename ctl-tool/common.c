@@ -164,10 +164,10 @@ void ctl_print_bindings(struct printer *p, const struct ctrmap_region_info *r)
 	if (!r->nbindings)
 		print_string(p, PRINT_FP, NULL, "%s", "-");
 	for (unsigned int i = 0; i < r->nbindings; i++) {
-		const struct ctrmap_binding_info *b = &r->bindings[i];
+		const struct ctrmap_binding_info *b = r->bindings[i];
 		char source[64];
 
-		ctl_format_source(&b->source, source, sizeof(source));
+		ctl_format_source(b->source, source, sizeof(source));
 		print_open_object(p, NULL);
 		print_uint(p, PRINT_ANY, "index", i ? ",%u=" : "%u=", b->index);
 		print_string(p, PRINT_ANY, "source", "%s", source);

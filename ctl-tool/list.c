@@ -103,7 +103,7 @@ static int collect(const struct ctrmap_region_info *r, void *arg)
 {
 	struct region_list *l = arg;
 	struct ctrmap_region_info *copy;
-	struct ctrmap_binding_info *bindings = NULL;
+	const struct ctrmap_binding_info **bindings = NULL;
 
 	if (l->n == l->cap) {
 		size_t cap = l->cap ? 2 * l->cap : 16;
@@ -114,11 +114,34 @@ static int collect(const struct ctrmap_region_info *r, void *arg)
 		l->v = v;
 		l->cap = cap;
 	}
+	/*
+	 * r and what it points to are the library's during the call only:
+	 * the bindings are copied into one block, the pointers, then each
+	 * binding and its source (as long as this tool knows them).
+	 */
 	if (r->nbindings) {
-		bindings = calloc(r->nbindings, sizeof(*bindings));
+		size_t n = r->nbindings;
+		struct ctrmap_binding_info *b;
+		struct ctrmap_source *s;
+
+		bindings = calloc(1, n * (sizeof(*bindings) + sizeof(*b) +
+					  sizeof(*s)));
 		if (!bindings)
 			return -ENOMEM;
-		memcpy(bindings, r->bindings, r->nbindings * sizeof(*bindings));
+		b = (struct ctrmap_binding_info *)(bindings + n);
+		s = (struct ctrmap_source *)(b + n);
+		for (size_t i = 0; i < n; i++) {
+			memcpy(&b[i], r->bindings[i],
+			       sizeof(b[i]) < r->bindings[i]->sz ?
+			       sizeof(b[i]) : r->bindings[i]->sz);
+			memcpy(&s[i], r->bindings[i]->source,
+			       sizeof(s[i]) < r->bindings[i]->source->sz ?
+			       sizeof(s[i]) : r->bindings[i]->source->sz);
+			b[i].sz = sizeof(b[i]);
+			s[i].sz = sizeof(s[i]);
+			b[i].source = &s[i];
+			bindings[i] = &b[i];
+		}
 	}
 	copy = &l->v[l->n++];
 	*copy = *r;

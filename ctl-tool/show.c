@@ -36,7 +36,7 @@ void show_print(struct printer *p, const struct ctrmap_region_info *r,
 
 	print_open_array(p, "pages");
 	for (unsigned int i = 0; i < r->npage_info; i++) {
-		const struct ctrmap_page_info *pg = &r->pages[i];
+		const struct ctrmap_page_info *pg = r->pages[i];
 
 		print_open_object(p, NULL);
 		print_uint(p, PRINT_FP, NULL, "page %u: ", i);

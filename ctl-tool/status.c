@@ -33,24 +33,24 @@ static void print_sources(struct printer *p, uint32_t sources)
 }
 
 /* The caller's own share, beside the module's figures. */
-static void usage_print(struct printer *p, const struct ctrmap_usage *u)
+static void usage_print(struct printer *p, const struct ctrmap_stats *st)
 {
 	print_string(p, PRINT_FP, NULL, "%s", "your usage (this user, all processes):\n");
 	print_open_object(p, "usage");
 	print_uint(p, PRINT_ANY, "regions", "  regions:                 %u\n",
-		   u->regions);
+		   st->user_regions);
 	print_uint(p, PRINT_ANY, "bindings", "  bindings:                %u\n",
-		   u->bindings);
+		   st->user_bindings);
 	print_u64(p, PRINT_ANY, "pinned_pages",
-		  "  pinned pages:            %" PRIu64 "\n", u->pinned_pages);
+		  "  pinned pages:            %" PRIu64 "\n", st->user_pinned_pages);
 	print_u64(p, PRINT_ANY, "timer_rate",
-		  "  timer expiries:          %" PRIu64 "/s\n", u->timer_rate);
+		  "  timer expiries:          %" PRIu64 "/s\n", st->user_timer_rate);
 	print_u64(p, PRINT_ANY, "locked_pages",
-		  "  locked pages (all uses): %" PRIu64 "\n", u->locked_pages);
-	if (u->memlock_limit != UINT64_MAX)
+		  "  locked pages (all uses): %" PRIu64 "\n", st->user_locked_pages);
+	if (st->user_memlock_limit != UINT64_MAX)
 		print_u64(p, PRINT_ANY, "memlock_limit_pages",
 			  "  RLIMIT_MEMLOCK:          %" PRIu64 " pages\n",
-			  u->memlock_limit);
+			  st->user_memlock_limit);
 	else
 		print_string(p, PRINT_FP, NULL, "%s",
 			     "  RLIMIT_MEMLOCK:          unlimited\n");
@@ -59,8 +59,6 @@ static void usage_print(struct printer *p, const struct ctrmap_usage *u)
 
 void status_print(struct printer *p, const struct ctrmap_stats *st)
 {
-	const struct ctrmap_limits *lim = &st->limits;
-
 	print_string(p, PRINT_ANY, "version", "module version:  %s\n",
 		     st->version);
 	print_uint(p, PRINT_ANY, "regions", "regions:         %u\n",
@@ -74,10 +72,21 @@ void status_print(struct printer *p, const struct ctrmap_stats *st)
 
 	print_string(p, PRINT_FP, NULL, "%s", "detaches:       ");
 	print_open_object(p, "detaches");
-	for (unsigned int r = CTRMAP_REASON_REQUEST; r <= CTRMAP_REASON_MAX;
+	/*
+	 * The reasons the module sent: an older one may lack one, a newer
+	 * one may have one this tool has no name for (shown by number).
+	 */
+	for (unsigned int r = CTRMAP_REASON_REQUEST; r < CTRMAP_STATS_REASONS;
 	     r++) {
 		const char *name = ctrmap_reason_name(r);
+		char number[16];
 
+		if (!(st->detaches_sent & (UINT32_C(1) << r)))
+			continue;
+		if (!name) {
+			snprintf(number, sizeof(number), "%u", r);
+			name = number;
+		}
 		print_string(p, PRINT_FP, NULL, " %s ", name);
 		print_u64(p, PRINT_ANY, name, "%" PRIu64, st->detaches[r]);
 	}
@@ -87,48 +96,48 @@ void status_print(struct printer *p, const struct ctrmap_stats *st)
 	print_string(p, PRINT_FP, NULL, "%s", "limits:\n");
 	print_open_object(p, "limits");
 	print_uint(p, PRINT_ANY, "max_regions",
-		   "  max regions:             %u\n", lim->max_regions);
+		   "  max regions:             %u\n", st->max_regions);
 	print_uint(p, PRINT_ANY, "max_regions_per_process",
 		   "  max regions per process: %u\n",
-		   lim->max_regions_per_process);
+		   st->max_regions_per_process);
 	print_uint(p, PRINT_ANY, "max_region_pages",
-		   "  max region pages:        %u\n", lim->max_region_pages);
+		   "  max region pages:        %u\n", st->max_region_pages);
 	print_uint(p, PRINT_ANY, "max_bindings",
-		   "  max bindings per region: %u\n", lim->max_bindings);
+		   "  max bindings per region: %u\n", st->max_bindings);
 	print_u64(p, PRINT_ANY, "timer_min_period_ns",
 		  "  timer min period:        %" PRIu64 " ns\n",
-		  lim->timer_min_period_ns);
-	if (lim->max_regions_per_user)
+		  st->timer_min_period_ns);
+	if (st->max_regions_per_user)
 		print_uint(p, PRINT_ANY, "max_regions_per_user",
 			   "  max regions per user:    %u\n",
-			   lim->max_regions_per_user);
-	if (lim->max_bindings_per_user)
+			   st->max_regions_per_user);
+	if (st->max_bindings_per_user)
 		print_uint(p, PRINT_ANY, "max_bindings_per_user",
 			   "  max bindings per user:   %u\n",
-			   lim->max_bindings_per_user);
-	if (lim->timer_budget)
+			   st->max_bindings_per_user);
+	if (st->timer_budget)
 		print_uint(p, PRINT_ANY, "timer_budget",
 			   "  timer budget per user:   %u expiries/s\n",
-			   lim->timer_budget);
-	if (lim->timer_max_period_ns)
+			   st->timer_budget);
+	if (st->timer_max_period_ns)
 		print_u64(p, PRINT_ANY, "timer_max_period_ns",
 			  "  timer max period:        %" PRIu64 " ns\n",
-			  lim->timer_max_period_ns);
-	if (lim->attach_scope >= 0)
+			  st->timer_max_period_ns);
+	if (st->attach_scope >= 0)
 		print_uint(p, PRINT_ANY, "attach_scope",
 			   "  attach scope:            %u\n",
-			   (unsigned int)lim->attach_scope);
-	print_sources(p, lim->sources);
+			   (unsigned int)st->attach_scope);
+	print_sources(p, st->sources);
 	print_close_object(p);
 
 	if (st->have_usage)
-		usage_print(p, &st->usage);
+		usage_print(p, st);
 }
 
 static int status_run(const struct ctl_options *opts, int argc, char **argv)
 {
 	struct ctrmap_handle *h;
-	struct ctrmap_stats st;
+	CTRMAP_OPTS(ctrmap_stats, st);
 	struct printer p;
 	int err;
 

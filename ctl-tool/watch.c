@@ -64,7 +64,7 @@ int watch_loop(struct ctrmap_handle *h, FILE *out, bool json, uint64_t count,
 	uint64_t seen = 0;
 
 	while (!count || seen < count) {
-		struct ctrmap_event ev;
+		CTRMAP_OPTS(ctrmap_event, ev);
 		struct printer p;
 		int ret, wait;
 

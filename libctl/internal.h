@@ -178,6 +178,36 @@ int ctrmap_attr_missing(const struct nlmsghdr *req,
 			const struct ctrmap_extack *ext, char *buf,
 			size_t size);
 
+/*
+ * Structs that grow (see ctrmap.h). The size of each one's first version
+ * (0.1): a caller's sz below it is -EINVAL.
+ */
+#define ctrmap_offsetofend(type, field) \
+	(offsetof(type, field) + sizeof(((type *)0)->field))
+#define CTRMAP_STATS_SZ0 ctrmap_offsetofend(struct ctrmap_stats, \
+					    user_memlock_limit)
+#define CTRMAP_ATTACH_REPLY_SZ0 ctrmap_offsetofend(struct ctrmap_attach_reply, \
+						   npages)
+#define CTRMAP_SOURCE_SZ0 ctrmap_offsetofend(struct ctrmap_source, irq)
+#define CTRMAP_EVENT_SZ0 ctrmap_offsetofend(struct ctrmap_event, reason)
+
+/*
+ * The library's full struct src (lib bytes) into the caller's dst, whose
+ * own sz says how long it is: its first sz bytes, the rest of a longer one
+ * zeroed, dst's sz kept. -EINVAL if dst is NULL or its sz below min.
+ */
+int ctrmap_sz_out(void *dst, const void *src, size_t min, size_t lib);
+
+/* Zero the caller's struct dst after its sz; -EINVAL as above. */
+int ctrmap_sz_zero(void *dst, size_t min);
+
+/*
+ * The caller's struct src into the library's full one, dst (lib bytes):
+ * what the caller did not have is 0, and dst's sz is lib. -EINVAL if src
+ * is NULL, its sz below min, or a byte past lib not 0.
+ */
+int ctrmap_sz_in(void *dst, const void *src, size_t min, size_t lib);
+
 /* Parse a CTRMAP_CMD_STATS reply. -EPROTO if it is malformed. */
 int ctrmap_parse_stats(struct nlmsghdr *nlh, struct ctrmap_stats *st);
 
@@ -191,7 +221,11 @@ int ctrmap_parse_attach(struct nlmsghdr *nlh, struct ctrmap_attach_reply *out);
 struct ctrmap_region_buf {
 	struct ctrmap_region_info info;
 	struct ctrmap_binding_info *bindings;
+	struct ctrmap_source *sources;	/* bindings[i]'s is sources[i] */
 	struct ctrmap_page_info *pages;
+	/* What info's arrays point to, made by ctrmap_region_finish(). */
+	const struct ctrmap_binding_info **binding_ptrs;
+	const struct ctrmap_page_info **page_ptrs;
 	uint32_t first_page;	/* CTRMAP_A_FIRST_PAGE: pages[0]'s index */
 };
 
@@ -209,6 +243,9 @@ int ctrmap_region_merge(struct ctrmap_region_buf *r,
  */
 int ctrmap_parse_region(struct nlmsghdr *nlh, struct ctrmap_region_buf *r);
 void ctrmap_region_free(struct ctrmap_region_buf *r);
+
+/* Point r->info's arrays at r's bindings, sources and pages. */
+int ctrmap_region_finish(struct ctrmap_region_buf *r);
 
 /*
  * Parse a notification into ev: 0, -ENOENT for a command this library does

@@ -22,6 +22,7 @@ int ctrmap_parse_event(struct nlmsghdr *nlh, struct ctrmap_event *ev)
 	struct nlattr *tb[CTRMAP_A_MAX + 1];
 
 	memset(ev, 0, sizeof(*ev));
+	ev->sz = sizeof(*ev);
 	if (nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN)
 		return -EPROTO;
 	if (ghdr->cmd != CTRMAP_CMD_DETACHED)
@@ -51,18 +52,25 @@ int ctrmap_event_fd(const struct ctrmap_handle *h)
 int ctrmap_next_event(struct ctrmap_handle *h, struct ctrmap_event *ev,
 		      int timeout_ms)
 {
+	struct ctrmap_event full;
 	int64_t deadline = -1;
+	int ret;
 
-	memset(ev, 0, sizeof(*ev));
+	ret = ctrmap_sz_zero(ev, CTRMAP_EVENT_SZ0);
+	if (ret)
+		return ret;
 	if (timeout_ms >= 0)
 		deadline = ctrmap_nl_now_ms() + timeout_ms;
 	for (;;) {
 		struct nlmsghdr *nlh;
-		int ret = ctrmap_nl_next_msg(h, deadline, &nlh);
 
+		ret = ctrmap_nl_next_msg(h, deadline, &nlh);
 		if (ret)
 			return ret;
-		ret = ctrmap_parse_event(nlh, ev);
+		ret = ctrmap_parse_event(nlh, &full);
+		if (!ret)
+			return ctrmap_sz_out(ev, &full, CTRMAP_EVENT_SZ0,
+					     sizeof(full));
 		if (ret != -ENOENT)
 			return ret;
 	}

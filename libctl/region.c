@@ -86,6 +86,7 @@ int ctrmap_parse_attach(struct nlmsghdr *nlh, struct ctrmap_attach_reply *out)
 	struct nlattr *tb[CTRMAP_A_MAX + 1];
 
 	memset(out, 0, sizeof(*out));
+	out->sz = sizeof(*out);
 	/* Unknown attributes are skipped: newer modules may add some. */
 	if (genlmsg_parse(nlh, 0, tb, CTRMAP_A_MAX, attach_reply_policy) < 0 ||
 	    !tb[CTRMAP_A_REGION_ID] || !tb[CTRMAP_A_NCOUNTERS] ||
@@ -117,17 +118,22 @@ int ctrmap_attach(struct ctrmap_handle *h, uint32_t pid, uint64_t addr,
 		  uint64_t len, struct ctrmap_attach_reply *out)
 {
 	struct region_req req = { .pid = pid, .addr = addr, .len = len };
-	struct ctrmap_attach_reply discard;
-	struct attach_reply r = { .out = out ? out : &discard };
+	struct ctrmap_attach_reply full = { .sz = sizeof(full) };
+	struct attach_reply r = { .out = &full };
 	int ret;
 
+	if (out) {
+		ret = ctrmap_sz_zero(out, CTRMAP_ATTACH_REPLY_SZ0);
+		if (ret)
+			return ret;
+	}
 	ret = ctrmap_nl_cmd(h, CTRMAP_CMD_ATTACH, 0, put_attach, &req,
 			    on_attach_reply, &r);
 	if (!ret && !r.seen)
 		ret = -EPROTO;
-	if (ret < 0)
-		memset(r.out, 0, sizeof(*r.out));
-	return ret;
+	if (ret < 0 || !out)
+		return ret;	/* out stays zeroed */
+	return ctrmap_sz_out(out, &full, CTRMAP_ATTACH_REPLY_SZ0, sizeof(full));
 }
 
 int ctrmap_detach(struct ctrmap_handle *h, uint32_t id)
@@ -197,6 +203,7 @@ static int parse_source(struct nlattr *nest, struct ctrmap_source *src)
 	struct nlattr *tb[CTRMAP_SOURCE_A_MAX + 1];
 
 	memset(src, 0, sizeof(*src));
+	src->sz = sizeof(*src);
 	if (nla_parse_nested(tb, CTRMAP_SOURCE_A_MAX, nest,
 			     source_policy) < 0 || !tb[CTRMAP_SOURCE_A_TYPE])
 		return -EPROTO;
@@ -227,7 +234,8 @@ static int parse_bindings(struct nlattr *nest, struct ctrmap_region_buf *r)
 	if (!n)
 		return 0;
 	r->bindings = calloc(n, sizeof(*r->bindings));
-	if (!r->bindings)
+	r->sources = calloc(n, sizeof(*r->sources));
+	if (!r->bindings || !r->sources)
 		return -ENOMEM;
 	nla_for_each_nested(nla, nest, rem) {
 		struct nlattr *tb[CTRMAP_BINDING_A_MAX + 1];
@@ -239,13 +247,13 @@ static int parse_bindings(struct nlattr *nest, struct ctrmap_region_buf *r)
 				     binding_policy) < 0 ||
 		    !tb[CTRMAP_BINDING_A_INDEX] ||
 		    !tb[CTRMAP_BINDING_A_SOURCE] ||
-		    parse_source(tb[CTRMAP_BINDING_A_SOURCE], &b->source))
+		    parse_source(tb[CTRMAP_BINDING_A_SOURCE], &r->sources[i]))
 			return -EPROTO;
+		b->sz = sizeof(*b);
 		b->index = nla_get_u32(tb[CTRMAP_BINDING_A_INDEX]);
 		i++;
 	}
 	r->info.nbindings = i;
-	r->info.bindings = r->bindings;
 	return 0;
 }
 
@@ -269,20 +277,52 @@ static int parse_pages(struct nlattr *nest, struct ctrmap_region_buf *r)
 				     page_policy) < 0 ||
 		    !tb[CTRMAP_PAGE_A_PFN] || !tb[CTRMAP_PAGE_A_PINNED])
 			return -EPROTO;
+		r->pages[i].sz = sizeof(r->pages[i]);
 		r->pages[i].pfn = nla_get_u64(tb[CTRMAP_PAGE_A_PFN]);
 		r->pages[i].pinned = nla_get_u8(tb[CTRMAP_PAGE_A_PINNED]);
 		i++;
 	}
 	r->info.npage_info = i;
-	r->info.pages = r->pages;
 	return 0;
 }
 
 void ctrmap_region_free(struct ctrmap_region_buf *r)
 {
 	free(r->bindings);
+	free(r->sources);
 	free(r->pages);
+	free(r->binding_ptrs);
+	free(r->page_ptrs);
 	memset(r, 0, sizeof(*r));
+}
+
+int ctrmap_region_finish(struct ctrmap_region_buf *r)
+{
+	unsigned int nb = r->info.nbindings, np = r->info.npage_info;
+
+	free(r->binding_ptrs);
+	free(r->page_ptrs);
+	r->binding_ptrs = NULL;
+	r->page_ptrs = NULL;
+	if (nb) {
+		r->binding_ptrs = calloc(nb, sizeof(*r->binding_ptrs));
+		if (!r->binding_ptrs)
+			return -ENOMEM;
+	}
+	if (np) {
+		r->page_ptrs = calloc(np, sizeof(*r->page_ptrs));
+		if (!r->page_ptrs)
+			return -ENOMEM;
+	}
+	for (unsigned int i = 0; i < nb; i++) {
+		r->bindings[i].source = &r->sources[i];
+		r->binding_ptrs[i] = &r->bindings[i];
+	}
+	for (unsigned int i = 0; i < np; i++)
+		r->page_ptrs[i] = &r->pages[i];
+	r->info.bindings = r->binding_ptrs;
+	r->info.pages = r->page_ptrs;
+	return 0;
 }
 
 int ctrmap_parse_region(struct nlmsghdr *nlh, struct ctrmap_region_buf *r)
@@ -297,6 +337,7 @@ int ctrmap_parse_region(struct nlmsghdr *nlh, struct ctrmap_region_buf *r)
 	int ret;
 
 	memset(r, 0, sizeof(*r));
+	info->sz = sizeof(*info);
 	/* Unknown attributes are skipped: newer modules may add some. */
 	if (genlmsg_parse(nlh, 0, tb, CTRMAP_A_MAX, region_policy) < 0)
 		return -EPROTO;
@@ -322,6 +363,8 @@ int ctrmap_parse_region(struct nlmsghdr *nlh, struct ctrmap_region_buf *r)
 		ret = parse_bindings(tb[CTRMAP_A_BINDINGS], r);
 	if (!ret && tb[CTRMAP_A_PAGES])
 		ret = parse_pages(tb[CTRMAP_A_PAGES], r);
+	if (!ret)
+		ret = ctrmap_region_finish(r);
 	if (ret)
 		ctrmap_region_free(r);
 	return ret;
@@ -347,18 +390,23 @@ static int append(void *to, unsigned int *have, const void *more,
 int ctrmap_region_merge(struct ctrmap_region_buf *r,
 			struct ctrmap_region_buf *more)
 {
+	unsigned int nb;
 	int ret = -EPROTO;
 
 	if (more->info.npage_info &&
 	    more->first_page != r->first_page + r->info.npage_info)
 		goto out;
+	nb = r->info.nbindings;
 	ret = append(&r->bindings, &r->info.nbindings, more->bindings,
 		     more->info.nbindings, sizeof(*r->bindings));
 	if (!ret)
+		ret = append(&r->sources, &nb, more->sources,
+			     more->info.nbindings, sizeof(*r->sources));
+	if (!ret)
 		ret = append(&r->pages, &r->info.npage_info, more->pages,
 			     more->info.npage_info, sizeof(*r->pages));
-	r->info.bindings = r->bindings;
-	r->info.pages = r->pages;
+	if (!ret)
+		ret = ctrmap_region_finish(r);
 out:
 	ctrmap_region_free(more);
 	return ret;
@@ -392,6 +440,9 @@ static void report(struct get_reply *g)
 		g->stop = -EPROTO;
 		goto out;
 	}
+	g->stop = ctrmap_region_finish(r);
+	if (g->stop)
+		goto out;
 	g->seen++;
 	g->stop = g->cb(&r->info, g->arg);
 out:

@@ -47,11 +47,13 @@ static int put_bind(struct nl_msg *msg, const void *arg)
 int ctrmap_bind(struct ctrmap_handle *h, uint32_t id, uint32_t index,
 		const struct ctrmap_source *src)
 {
-	struct bind_req req = { .id = id, .index = index, .src = src };
+	struct ctrmap_source s;
+	struct bind_req req = { .id = id, .index = index, .src = &s };
 
+	if (ctrmap_sz_in(&s, src, CTRMAP_SOURCE_SZ0, sizeof(s)))
+		return -EINVAL;
 	/* Other types would need parameters this library cannot send. */
-	if (!src || (src->type != CTRMAP_SOURCE_TIMER &&
-		     src->type != CTRMAP_SOURCE_IRQ))
+	if (s.type != CTRMAP_SOURCE_TIMER && s.type != CTRMAP_SOURCE_IRQ)
 		return -EINVAL;
 	return ctrmap_nl_act(h, CTRMAP_CMD_BIND, put_bind, &req, NULL);
 }
@@ -122,10 +124,14 @@ static int parse_period(const char *s, uint64_t *period_ns)
 
 int ctrmap_source_parse(const char *text, struct ctrmap_source *src)
 {
-	struct ctrmap_source s = { .type = CTRMAP_SOURCE_NONE };
+	struct ctrmap_source s = { .sz = sizeof(s), .type = CTRMAP_SOURCE_NONE };
+	size_t sz;
 	uint64_t v;
 
 	if (!text || !src)
+		return -EINVAL;
+	memcpy(&sz, src, sizeof(sz));
+	if (sz < CTRMAP_SOURCE_SZ0)
 		return -EINVAL;
 	if (!strncmp(text, "timer:", 6)) {
 		if (parse_period(text + 6, &s.period_ns))
@@ -140,29 +146,30 @@ int ctrmap_source_parse(const char *text, struct ctrmap_source *src)
 	} else {
 		return -EINVAL;
 	}
-	*src = s;
-	return 0;
+	return ctrmap_sz_out(src, &s, CTRMAP_SOURCE_SZ0, sizeof(s));
 }
 
 int ctrmap_source_format(const struct ctrmap_source *src, char *buf,
 			 size_t len)
 {
+	struct ctrmap_source s;
 	size_t i = NUNITS - 1;
 
-	if (!src || (!buf && len))
+	if ((!buf && len) ||
+	    ctrmap_sz_in(&s, src, CTRMAP_SOURCE_SZ0, sizeof(s)))
 		return -EINVAL;
-	switch (src->type) {
+	switch (s.type) {
 	case CTRMAP_SOURCE_TIMER:
 		/* 0 is no valid period, but shows as one: "0ns". */
-		if (src->period_ns) {
+		if (s.period_ns) {
 			for (i = 0; i < NUNITS; i++)
-				if (src->period_ns % units[i].ns == 0)
+				if (s.period_ns % units[i].ns == 0)
 					break;
 		}
 		return snprintf(buf, len, "timer:%" PRIu64 "%s",
-				src->period_ns / units[i].ns, units[i].name);
+				s.period_ns / units[i].ns, units[i].name);
 	case CTRMAP_SOURCE_IRQ:
-		return snprintf(buf, len, "irq:%" PRIu32, src->irq);
+		return snprintf(buf, len, "irq:%" PRIu32, s.irq);
 	default:
 		return -EINVAL;
 	}

@@ -28,14 +28,6 @@ static const struct nla_policy stats_policy[CTRMAP_STATS_A_MAX + 1] = {
 	[CTRMAP_STATS_A_DETACHES] = { .type = NLA_NESTED },
 };
 
-/* The attribute type is the reason; CTRMAP_REASON_NONE is never sent. */
-static const struct nla_policy detaches_policy[CTRMAP_REASON_MAX + 1] = {
-	[CTRMAP_REASON_REQUEST] = POLICY_U64,
-	[CTRMAP_REASON_EXIT] = POLICY_U64,
-	[CTRMAP_REASON_UNMAPPED] = POLICY_U64,
-	[CTRMAP_REASON_UNLOAD] = POLICY_U64,
-};
-
 static const struct nla_policy limits_policy[CTRMAP_LIMIT_A_MAX + 1] = {
 	[CTRMAP_LIMIT_A_MAX_REGIONS] = POLICY_U32,
 	[CTRMAP_LIMIT_A_MAX_REGIONS_PER_PROCESS] = POLICY_U32,
@@ -70,20 +62,49 @@ static uint64_t opt_u64(struct nlattr *attr)
 	return attr ? nla_get_u64(attr) : 0;
 }
 
-static int parse_usage(struct nlattr *nest, struct ctrmap_usage *u)
+static int parse_usage(struct nlattr *nest, struct ctrmap_stats *st)
 {
 	struct nlattr *tb[CTRMAP_USAGE_A_MAX + 1];
 
 	if (nla_parse_nested(tb, CTRMAP_USAGE_A_MAX, nest, usage_policy) < 0)
 		return -EPROTO;
-	u->regions = opt_u32(tb[CTRMAP_USAGE_A_REGIONS]);
-	u->bindings = opt_u32(tb[CTRMAP_USAGE_A_BINDINGS]);
-	u->pinned_pages = opt_u64(tb[CTRMAP_USAGE_A_PINNED_PAGES]);
-	u->timer_rate = opt_u64(tb[CTRMAP_USAGE_A_TIMER_RATE]);
-	u->locked_pages = opt_u64(tb[CTRMAP_USAGE_A_LOCKED_PAGES]);
-	u->memlock_limit = tb[CTRMAP_USAGE_A_MEMLOCK_LIMIT] ?
+	st->have_usage = 1;
+	st->user_regions = opt_u32(tb[CTRMAP_USAGE_A_REGIONS]);
+	st->user_bindings = opt_u32(tb[CTRMAP_USAGE_A_BINDINGS]);
+	st->user_pinned_pages = opt_u64(tb[CTRMAP_USAGE_A_PINNED_PAGES]);
+	st->user_timer_rate = opt_u64(tb[CTRMAP_USAGE_A_TIMER_RATE]);
+	st->user_locked_pages = opt_u64(tb[CTRMAP_USAGE_A_LOCKED_PAGES]);
+	st->user_memlock_limit = tb[CTRMAP_USAGE_A_MEMLOCK_LIMIT] ?
 		nla_get_u64(tb[CTRMAP_USAGE_A_MEMLOCK_LIMIT]) : UINT64_MAX;
 	return 0;
+}
+
+/*
+ * The detaches by reason: the attribute type is the reason. A module older
+ * than the library may lack a reason and a newer one may send one the
+ * library has no name for: both are kept as sent (detaches_sent says which
+ * came), up to CTRMAP_STATS_REASONS; a value of the wrong size is -EPROTO.
+ */
+static int parse_detaches(struct nlattr *nest, struct ctrmap_stats *st)
+{
+	struct nlattr *nla;
+	int rem;
+
+	nla_for_each_nested(nla, nest, rem) {
+		int reason = nla_type(nla);
+
+		/* Type 0 (no reason) pads the u64s to 64 bits. */
+		if (reason == CTRMAP_REASON_NONE)
+			continue;
+		if (nla_len(nla) != sizeof(uint64_t))
+			return -EPROTO;
+		if (reason >= CTRMAP_STATS_REASONS)
+			continue;
+		/* Not padded: nla_get_u64() copies. */
+		st->detaches[reason] = nla_get_u64(nla);
+		st->detaches_sent |= UINT32_C(1) << reason;
+	}
+	return rem ? -EPROTO : 0;
 }
 
 /* Whether tb[first..last] are all present. */
@@ -99,37 +120,31 @@ int ctrmap_parse_stats(struct nlmsghdr *nlh, struct ctrmap_stats *st)
 {
 	struct nlattr *tb[CTRMAP_A_MAX + 1];
 	struct nlattr *stats[CTRMAP_STATS_A_MAX + 1];
-	struct nlattr *detaches[CTRMAP_REASON_MAX + 1];
 	struct nlattr *limits[CTRMAP_LIMIT_A_MAX + 1];
-	struct ctrmap_usage usage = { 0 };
 
 	memset(st, 0, sizeof(*st));
+	st->sz = sizeof(*st);
 
 	/* Unknown attributes are skipped: newer modules may add some. */
 	if (genlmsg_parse(nlh, 0, tb, CTRMAP_A_MAX, stats_reply_policy) < 0 ||
 	    !tb[CTRMAP_A_VERSION] || !tb[CTRMAP_A_STATS] ||
 	    !tb[CTRMAP_A_LIMITS])
-		return -EPROTO;
+		goto bad;
 
 	if (nla_parse_nested(stats, CTRMAP_STATS_A_MAX, tb[CTRMAP_A_STATS],
 			     stats_policy) < 0 ||
-	    !have_all(stats, CTRMAP_STATS_A_REGIONS, CTRMAP_STATS_A_DETACHES))
-		return -EPROTO;
-
-	if (nla_parse_nested(detaches, CTRMAP_REASON_MAX,
-			     stats[CTRMAP_STATS_A_DETACHES],
-			     detaches_policy) < 0 ||
-	    !have_all(detaches, CTRMAP_REASON_REQUEST, CTRMAP_REASON_MAX))
-		return -EPROTO;
+	    !have_all(stats, CTRMAP_STATS_A_REGIONS, CTRMAP_STATS_A_DETACHES) ||
+	    parse_detaches(stats[CTRMAP_STATS_A_DETACHES], st))
+		goto bad;
 
 	if (nla_parse_nested(limits, CTRMAP_LIMIT_A_MAX, tb[CTRMAP_A_LIMITS],
 			     limits_policy) < 0 ||
 	    !have_all(limits, CTRMAP_LIMIT_A_MAX_REGIONS,
 		      CTRMAP_LIMIT_A_SOURCES))
-		return -EPROTO;
+		goto bad;
 
-	if (tb[CTRMAP_A_USAGE] && parse_usage(tb[CTRMAP_A_USAGE], &usage))
-		return -EPROTO;
+	if (tb[CTRMAP_A_USAGE] && parse_usage(tb[CTRMAP_A_USAGE], st))
+		goto bad;
 
 	/* The version is informational: a longer one is cut, not refused. */
 	nla_strlcpy(st->version, tb[CTRMAP_A_VERSION], sizeof(st->version));
@@ -138,32 +153,30 @@ int ctrmap_parse_stats(struct nlmsghdr *nlh, struct ctrmap_stats *st)
 	st->pinned_pages = nla_get_u64(stats[CTRMAP_STATS_A_PINNED_PAGES]);
 	st->bindings = nla_get_u32(stats[CTRMAP_STATS_A_BINDINGS]);
 	st->attaches = nla_get_u64(stats[CTRMAP_STATS_A_ATTACHES]);
-	for (int reason = CTRMAP_REASON_REQUEST; reason <= CTRMAP_REASON_MAX;
-	     reason++)
-		st->detaches[reason] = nla_get_u64(detaches[reason]);
 
-	st->limits.max_regions =
-		nla_get_u32(limits[CTRMAP_LIMIT_A_MAX_REGIONS]);
-	st->limits.max_regions_per_process =
+	st->max_regions = nla_get_u32(limits[CTRMAP_LIMIT_A_MAX_REGIONS]);
+	st->max_regions_per_process =
 		nla_get_u32(limits[CTRMAP_LIMIT_A_MAX_REGIONS_PER_PROCESS]);
-	st->limits.max_region_pages =
+	st->max_region_pages =
 		nla_get_u32(limits[CTRMAP_LIMIT_A_MAX_REGION_PAGES]);
-	st->limits.timer_min_period_ns =
+	st->timer_min_period_ns =
 		nla_get_u64(limits[CTRMAP_LIMIT_A_TIMER_MIN_PERIOD_NS]);
-	st->limits.sources = nla_get_u32(limits[CTRMAP_LIMIT_A_SOURCES]);
-	st->limits.max_bindings = opt_u32(limits[CTRMAP_LIMIT_A_MAX_BINDINGS]);
-	st->limits.max_regions_per_user =
+	st->sources = nla_get_u32(limits[CTRMAP_LIMIT_A_SOURCES]);
+	st->max_bindings = opt_u32(limits[CTRMAP_LIMIT_A_MAX_BINDINGS]);
+	st->max_regions_per_user =
 		opt_u32(limits[CTRMAP_LIMIT_A_MAX_REGIONS_PER_USER]);
-	st->limits.max_bindings_per_user =
+	st->max_bindings_per_user =
 		opt_u32(limits[CTRMAP_LIMIT_A_MAX_BINDINGS_PER_USER]);
-	st->limits.timer_budget = opt_u32(limits[CTRMAP_LIMIT_A_TIMER_BUDGET]);
-	st->limits.timer_max_period_ns =
+	st->timer_budget = opt_u32(limits[CTRMAP_LIMIT_A_TIMER_BUDGET]);
+	st->timer_max_period_ns =
 		opt_u64(limits[CTRMAP_LIMIT_A_TIMER_MAX_PERIOD_NS]);
-	st->limits.attach_scope = limits[CTRMAP_LIMIT_A_ATTACH_SCOPE] ?
+	st->attach_scope = limits[CTRMAP_LIMIT_A_ATTACH_SCOPE] ?
 		nla_get_u8(limits[CTRMAP_LIMIT_A_ATTACH_SCOPE]) : -1;
-	st->usage = usage;
-	st->have_usage = tb[CTRMAP_A_USAGE] != NULL;
 	return 0;
+bad:
+	memset(st, 0, sizeof(*st));
+	st->sz = sizeof(*st);
+	return -EPROTO;
 }
 
 struct stats_reply {
@@ -184,15 +197,18 @@ static int on_stats_reply(struct nlmsghdr *nlh, void *arg)
 
 int ctrmap_stats(struct ctrmap_handle *h, struct ctrmap_stats *st)
 {
-	struct stats_reply r = { .st = st };
+	struct ctrmap_stats full = { .sz = sizeof(full) };
+	struct stats_reply r = { .st = &full };
 	int ret;
 
-	memset(st, 0, sizeof(*st));
+	ret = ctrmap_sz_zero(st, CTRMAP_STATS_SZ0);
+	if (ret)
+		return ret;
 	ret = ctrmap_nl_cmd(h, CTRMAP_CMD_STATS, 0, NULL, NULL,
 			    on_stats_reply, &r);
 	if (!ret && !r.seen)
 		ret = -EPROTO;
 	if (ret < 0)
-		memset(st, 0, sizeof(*st));
-	return ret;
+		return ret;	/* st stays zeroed */
+	return ctrmap_sz_out(st, &full, CTRMAP_STATS_SZ0, sizeof(full));
 }

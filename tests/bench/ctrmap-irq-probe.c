@@ -220,7 +220,7 @@ static double hwrng(long *irqs)
 
 static void expect_bindings(uint32_t n)
 {
-	struct ctrmap_stats st;
+	CTRMAP_OPTS(ctrmap_stats, st);
 	int err = ctrmap_stats(h, &st);
 
 	if (err)
@@ -234,7 +234,7 @@ static void expect_bindings(uint32_t n)
 
 static void bind_irq(uint32_t id, uint32_t index, unsigned int irq)
 {
-	struct ctrmap_source src = { .type = CTRMAP_SOURCE_IRQ, .irq = irq };
+	CTRMAP_OPTS(ctrmap_source, src, .type = CTRMAP_SOURCE_IRQ, .irq = irq);
 	int err = ctrmap_bind(h, id, index, &src);
 
 	if (err)
@@ -251,7 +251,7 @@ static void unbind(uint32_t id, uint32_t index)
 
 static void attach_all(void)
 {
-	struct ctrmap_attach_reply r;
+	CTRMAP_OPTS(ctrmap_attach_reply, r);
 	long k;
 	int err;
 
@@ -364,7 +364,7 @@ static void report(struct sample (*s)[NSTATES], int rounds)
 int main(int argc, char **argv)
 {
 	static struct sample s[MAX_ROUNDS][NSTATES];
-	struct ctrmap_stats st;
+	CTRMAP_OPTS(ctrmap_stats, st);
 	int opt, rounds = 11, i, err;
 
 	while ((opt = getopt(argc, argv, "g:n:w:r:R:")) != -1) {
@@ -395,20 +395,20 @@ int main(int argc, char **argv)
 			st.regions, st.bindings);
 		return 2;
 	}
-	per_kid = st.limits.max_regions_per_process;
-	nbind = st.limits.max_bindings;
+	per_kid = st.max_regions_per_process;
+	nbind = st.max_bindings;
 	if (nbind < 2 || nbind > (long)((PAGE - 64) / 8)) {
 		fprintf(stderr, "ctrmap-irq-probe: max_bindings %ld: needs 2 to %lu\n",
 			nbind, (PAGE - 64) / 8);
 		return 2;
 	}
 	ntotal = nregions * nbind;
-	if (st.limits.max_bindings_per_user &&
-	    ntotal > st.limits.max_bindings_per_user)
-		ntotal = st.limits.max_bindings_per_user;
-	if (nregions > st.limits.max_regions ||
-	    (st.limits.max_regions_per_user &&
-	     nregions > st.limits.max_regions_per_user) ||
+	if (st.max_bindings_per_user &&
+	    ntotal > st.max_bindings_per_user)
+		ntotal = st.max_bindings_per_user;
+	if (nregions > st.max_regions ||
+	    (st.max_regions_per_user &&
+	     nregions > st.max_regions_per_user) ||
 	    (nregions + per_kid - 1) / per_kid > MAX_KIDS) {
 		fprintf(stderr, "ctrmap-irq-probe: %ld regions: more than the limits allow\n",
 			nregions);

@@ -174,11 +174,14 @@ static void show(const char *what, const struct mem *m)
 }
 
 static struct ctrmap_handle *h;
-static struct ctrmap_source timer = { .type = CTRMAP_SOURCE_TIMER };
+static struct ctrmap_source timer = {
+	.sz = sizeof(struct ctrmap_source),
+	.type = CTRMAP_SOURCE_TIMER,
+};
 
 static uint32_t attach_bind(pid_t pid, uint64_t addr)
 {
-	struct ctrmap_attach_reply r;
+	CTRMAP_OPTS(ctrmap_attach_reply, r);
 	int err;
 
 	err = ctrmap_attach(h, pid, addr, PAGE, &r);
@@ -233,7 +236,7 @@ int main(int argc, char **argv)
 {
 	long n = 10000, warmup = 200, nregions = 100;
 	static struct mem m0, m1, m2, m3, m4;
-	struct ctrmap_stats st;
+	CTRMAP_OPTS(ctrmap_stats, st);
 	struct timespec t0;
 	bool check = false, leave = false;
 	pid_t kids[64];
@@ -263,7 +266,7 @@ int main(int argc, char **argv)
 	i = ctrmap_stats(h, &st);
 	if (i)
 		die("stats", -i);
-	timer.period_ns = st.limits.timer_min_period_ns;
+	timer.period_ns = st.timer_min_period_ns;
 	if (st.regions)
 		fprintf(stderr, "ctrmap-overhead: warning: %u regions attached already\n",
 			st.regions);

@@ -260,7 +260,7 @@ int main(void)
 {
 	static _Alignas(8) unsigned char mem[CTRMAP_HDR_SIZE + 2 * 8];
 	struct ctrmap_header *h = (struct ctrmap_header *)mem;
-	struct ctrmap_source src;
+	CTRMAP_OPTS(ctrmap_source, src);
 	uint64_t v[2];
 	char buf[32];
 

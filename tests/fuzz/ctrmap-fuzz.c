@@ -2333,7 +2333,7 @@ struct state {
 
 static int read_state(struct state *s)
 {
-	struct ctrmap_stats st;
+	CTRMAP_OPTS(ctrmap_stats, st);
 	int err = ctrmap_stats(ctl, &st);
 
 	if (err) {

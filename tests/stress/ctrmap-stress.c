@@ -220,7 +220,7 @@ static void target_main(int in, int out, int nregions)
 		struct tslot *s = &slot[q.slot];
 		enum kind k = q.slot % NKINDS;
 		struct ctrmap_handle *ch;
-		struct ctrmap_attach_reply r;
+		CTRMAP_OPTS(ctrmap_attach_reply, r);
 		void *p;
 		pid_t c;
 
@@ -469,7 +469,7 @@ static void reap(struct proc *p)
 /* Events so far, without waiting. */
 static void drain_events(void)
 {
-	struct ctrmap_event ev;
+	CTRMAP_OPTS(ctrmap_event, ev);
 	struct rec *r;
 	int ret;
 
@@ -522,7 +522,7 @@ static void verify(void)
 {
 	int64_t deadline = now_ms() + SETTLE_MS;
 	uint32_t live = 0, unreported = 0, id;
-	struct ctrmap_stats st;
+	CTRMAP_OPTS(ctrmap_stats, st);
 	struct listing l;
 	int i, j, k, bindings = 0, ret;
 
@@ -561,7 +561,7 @@ static void verify(void)
 
 static void open_handles(void)
 {
-	struct ctrmap_stats st;
+	CTRMAP_OPTS(ctrmap_stats, st);
 	int ret;
 
 	ret = ctrmap_open(&ctl);
@@ -574,7 +574,7 @@ static void open_handles(void)
 	ret = ctrmap_stats(ctl, &st);
 	if (ret)
 		fail("stats: %s", strerror(-ret));
-	min_period = st.limits.timer_min_period_ns;
+	min_period = st.timer_min_period_ns;
 }
 
 static int run(const char *cmd)
@@ -689,8 +689,8 @@ static void recheck_raced(struct proc *p)
 /* One operation; false if it did not apply to the state drawn. */
 static bool do_op(enum op op)
 {
-	struct ctrmap_attach_reply ar;
-	struct ctrmap_source src = { 0 };
+	CTRMAP_OPTS(ctrmap_attach_reply, ar);
+	CTRMAP_OPTS(ctrmap_source, src);
 	struct slotstate *s;
 	struct proc *p;
 	struct trep a;

@@ -41,10 +41,10 @@ static int check(const struct ctrmap_region_info *r, void *arg)
 	fprintf(o->out, "region %u npages=%u pages=%u bindings=", r->id,
 		r->npages, r->npage_info);
 	for (unsigned int i = 0; i < r->nbindings; i++)
-		fprintf(o->out, "%s%u", i ? "," : "", r->bindings[i].index);
+		fprintf(o->out, "%s%u", i ? "," : "", r->bindings[i]->index);
 	fprintf(o->out, "\npfns %u", r->id);
 	for (unsigned int i = 0; i < r->npage_info; i++)
-		fprintf(o->out, " %llu", (unsigned long long)r->pages[i].pfn);
+		fprintf(o->out, " %llu", (unsigned long long)r->pages[i]->pfn);
 	fputc('\n', o->out);
 	return 0;
 }

@@ -193,7 +193,7 @@ static uint32_t self_id;
  */
 static void attach_self(void)
 {
-	struct ctrmap_attach_reply reply;
+	CTRMAP_OPTS(ctrmap_attach_reply, reply);
 	struct ctrmap_handle *h = NULL;
 	int err;
 
@@ -215,7 +215,7 @@ static void attach_self(void)
 /* "bind INDEX SOURCE" on the region attached by "attach". */
 static void bind_self(const char *args)
 {
-	struct ctrmap_source src;
+	CTRMAP_OPTS(ctrmap_source, src);
 	char text[64];
 	unsigned int index;
 	int err = -EINVAL;

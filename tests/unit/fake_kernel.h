@@ -250,6 +250,45 @@ fake_msg(uint8_t cmd, int flags)
 }
 
 /*
+ * A STATS reply as a 0.1 module builds it, with the detach reasons of the
+ * bit mask reasons (bit n: reason n, counted n + 3 times): 0x1e is what a
+ * 0.1 module sends; leave a bit out for an older module, add one for a
+ * newer.
+ */
+static struct nl_msg *__attribute__((unused))
+stats_reply(uint32_t reasons)
+{
+	struct nl_msg *msg = fake_msg(CTRMAP_CMD_STATS, 0);
+	struct nlattr *stats, *detaches, *limits;
+	int err = 0;
+
+	err |= nla_put_string(msg, CTRMAP_A_VERSION, "0.1.0");
+	stats = nla_nest_start(msg, CTRMAP_A_STATS);
+	err |= nla_put_u32(msg, CTRMAP_STATS_A_REGIONS, 3);
+	err |= nla_put_u64(msg, CTRMAP_STATS_A_PINNED_PAGES, 12);
+	err |= nla_put_u32(msg, CTRMAP_STATS_A_BINDINGS, 2);
+	err |= nla_put_u64(msg, CTRMAP_STATS_A_ATTACHES, 17);
+	detaches = nla_nest_start(msg, CTRMAP_STATS_A_DETACHES);
+	for (unsigned int r = 1; r < 32; r++)
+		if (reasons & (UINT32_C(1) << r))
+			err |= nla_put_u64(msg, r, r + 3);
+	nla_nest_end(msg, detaches);
+	nla_nest_end(msg, stats);
+	limits = nla_nest_start(msg, CTRMAP_A_LIMITS);
+	err |= nla_put_u32(msg, CTRMAP_LIMIT_A_MAX_REGIONS, 1024);
+	err |= nla_put_u32(msg, CTRMAP_LIMIT_A_MAX_REGIONS_PER_PROCESS, 64);
+	err |= nla_put_u32(msg, CTRMAP_LIMIT_A_MAX_REGION_PAGES, 256);
+	err |= nla_put_u64(msg, CTRMAP_LIMIT_A_TIMER_MIN_PERIOD_NS, 10000);
+	err |= nla_put_u32(msg, CTRMAP_LIMIT_A_SOURCES,
+			   1u << CTRMAP_SOURCE_TIMER | 1u << CTRMAP_SOURCE_IRQ);
+	err |= nla_put_u32(msg, CTRMAP_LIMIT_A_MAX_BINDINGS, 32);
+	nla_nest_end(msg, limits);
+	if (err)
+		abort();
+	return msg;
+}
+
+/*
  * The reply the module sends for DETACH, ADD, BIND and UNBIND asked with
  * CTRMAP_A_REPLY: the command and the region id (the rest the library
  * does not need).

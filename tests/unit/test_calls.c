@@ -143,7 +143,7 @@ static struct nl_msg *attach_reply(bool complete, bool extra)
 
 static void test_attach(void)
 {
-	struct ctrmap_attach_reply out;
+	CTRMAP_OPTS(ctrmap_attach_reply, out);
 	struct fake_step *s;
 	struct request r;
 	struct tlvs t = { .len = 0 };
@@ -154,6 +154,7 @@ static void test_attach(void)
 	part_msg(fake_send(&fk), attach_reply(true, true));
 	fake_start(&fk);
 	memset(&out, 0xff, sizeof(out));
+	out.sz = sizeof(out);
 	is_int(ctrmap_attach(h, 4242, 0x7f0012345678, 4096, &out), 0,
 	       "attach: succeeds on its reply");
 	is_int(fake_wait(&fk), 0, "attach: the fake ran its script");
@@ -191,6 +192,7 @@ static void test_attach(void)
 	part_msg(fake_send(&fk), attach_reply(false, false));
 	fake_start(&fk);
 	memset(&out, 0xff, sizeof(out));
+	out.sz = sizeof(out);
 	is_int(ctrmap_attach(h, 1, 8, 72, &out), -EPROTO,
 	       "attach: reply without npages: -EPROTO");
 	fake_wait(&fk);
@@ -356,14 +358,14 @@ static bool view_source(const struct request *r,
 static void test_bind(void)
 {
 	struct nlattr *src[CTRMAP_SOURCE_A_MAX + 1];
-	struct ctrmap_source timer = {
+	CTRMAP_OPTS(ctrmap_source, timer,
 		.type = CTRMAP_SOURCE_TIMER, .period_ns = 1000000,
 		.irq = 99,	/* not sent for a timer */
-	};
-	struct ctrmap_source irq = {
+	);
+	CTRMAP_OPTS(ctrmap_source, irq,
 		.type = CTRMAP_SOURCE_IRQ, .irq = 11, .period_ns = 5,
-	};
-	struct ctrmap_source bad = { .type = CTRMAP_SOURCE_NONE };
+	);
+	CTRMAP_OPTS(ctrmap_source, bad, .type = CTRMAP_SOURCE_NONE);
 	struct request r;
 	struct tlvs t = { .len = 0 };
 	int n;
@@ -504,8 +506,8 @@ static struct nl_msg *region_msg(int flags, const struct ctrmap_region_info *r,
 							  CTRMAP_A_BINDING);
 
 			err |= nla_put_u32(msg, CTRMAP_BINDING_A_INDEX,
-					   r->bindings[i].index);
-			put_source(msg, &r->bindings[i].source, v);
+					   r->bindings[i]->index);
+			put_source(msg, r->bindings[i]->source, v);
 			if (v & R_UNKNOWN)
 				err |= nla_put_u8(msg, CTRMAP_BINDING_A_MAX + 1,
 						  1);
@@ -524,10 +526,10 @@ static struct nl_msg *region_msg(int flags, const struct ctrmap_region_info *r,
 			if (v & R_PADS)
 				err |= nla_put(msg, CTRMAP_PAGE_A_PAD, 0, NULL);
 			err |= nla_put_u64(msg, CTRMAP_PAGE_A_PFN,
-					   r->pages[i].pfn);
+					   r->pages[i]->pfn);
 			if (!(v & R_PAGE_NO_PINNED) || i != r->npage_info - 1)
 				err |= nla_put_u8(msg, CTRMAP_PAGE_A_PINNED,
-						  r->pages[i].pinned);
+						  r->pages[i]->pinned);
 			if (v & R_UNKNOWN)
 				err |= nla_put_u32(msg, CTRMAP_PAGE_A_MAX + 2,
 						   7);
@@ -542,14 +544,29 @@ static struct nl_msg *region_msg(int flags, const struct ctrmap_region_info *r,
 	return msg;
 }
 
-static const struct ctrmap_binding_info sample_bindings[] = {
-	{ .index = 0, .source = { .type = CTRMAP_SOURCE_TIMER,
-				  .period_ns = 1000000 } },
-	{ .index = 2, .source = { .type = CTRMAP_SOURCE_IRQ, .irq = 11 } },
-	{ .index = 5, .source = { .type = 9 } },	/* a future type */
+#define SOURCE(...) (&(const struct ctrmap_source){			\
+	.sz = sizeof(struct ctrmap_source), __VA_ARGS__ })
+#define BINDING(i, src) (&(const struct ctrmap_binding_info){		\
+	.sz = sizeof(struct ctrmap_binding_info), .index = (i),		\
+	.source = (src) })
+
+static const struct ctrmap_binding_info *const sample_bindings[] = {
+	BINDING(0, SOURCE(.type = CTRMAP_SOURCE_TIMER, .period_ns = 1000000)),
+	BINDING(2, SOURCE(.type = CTRMAP_SOURCE_IRQ, .irq = 11)),
+	BINDING(5, SOURCE(.type = 9)),	/* a future type */
 };
 
-static struct ctrmap_page_info sample_pages[256];
+/* The fake kernel's pages: sample_pages[i] is &page_store[i]. */
+static struct ctrmap_page_info page_store[256];
+static const struct ctrmap_page_info *sample_pages[256];
+
+static void set_page(unsigned int i, uint64_t pfn, uint8_t pinned)
+{
+	page_store[i].sz = sizeof(page_store[i]);
+	page_store[i].pfn = pfn;
+	page_store[i].pinned = pinned;
+	sample_pages[i] = &page_store[i];
+}
 
 static struct ctrmap_region_info sample_region(uint32_t id)
 {
@@ -570,6 +587,7 @@ struct seen {
 	int detail;		/* 0-based call whose arrays are copied */
 	struct ctrmap_region_info info[8];
 	struct ctrmap_binding_info bindings[8];	/* of call detail */
+	struct ctrmap_source sources[8];	/* bindings[i]'s */
 	struct ctrmap_page_info pages[300];	/* of call detail */
 };
 
@@ -580,12 +598,12 @@ static int on_region(const struct ctrmap_region_info *r, void *arg)
 	if (s->calls < 8)
 		s->info[s->calls] = *r;
 	if (s->calls == s->detail) {
-		if (r->nbindings <= 8)
-			memcpy(s->bindings, r->bindings,
-			       r->nbindings * sizeof(*r->bindings));
-		if (r->npage_info <= 300)
-			memcpy(s->pages, r->pages,
-			       r->npage_info * sizeof(*r->pages));
+		for (unsigned int i = 0; i < r->nbindings && i < 8; i++) {
+			s->bindings[i] = *r->bindings[i];
+			s->sources[i] = *r->bindings[i]->source;
+		}
+		for (unsigned int i = 0; i < r->npage_info && i < 300; i++)
+			s->pages[i] = *r->pages[i];
 	}
 	s->calls++;
 	return s->calls == s->stop_at ? s->stop_with : 0;
@@ -624,20 +642,24 @@ static void test_get(void)
 	is_str(seen.info[0].comm, "reader", "get: comm");
 	is_int(seen.info[0].nbindings, 3, "get: three bindings");
 	ok(seen.bindings[0].index == 0 &&
-	   seen.bindings[0].source.type == CTRMAP_SOURCE_TIMER &&
-	   seen.bindings[0].source.period_ns == 1000000,
+	   seen.sources[0].type == CTRMAP_SOURCE_TIMER &&
+	   seen.sources[0].period_ns == 1000000,
 	   "get: binding 0: timer, 1 ms");
 	ok(seen.bindings[1].index == 2 &&
-	   seen.bindings[1].source.type == CTRMAP_SOURCE_IRQ &&
-	   seen.bindings[1].source.irq == 11, "get: binding 2: irq 11");
-	ok(seen.bindings[2].index == 5 && seen.bindings[2].source.type == 9,
+	   seen.sources[1].type == CTRMAP_SOURCE_IRQ &&
+	   seen.sources[1].irq == 11, "get: binding 2: irq 11");
+	ok(seen.bindings[2].index == 5 && seen.sources[2].type == 9,
 	   "get: a source type from the future keeps its number");
+	ok(seen.info[0].sz == sizeof(struct ctrmap_region_info) &&
+	   seen.bindings[1].sz == sizeof(struct ctrmap_binding_info) &&
+	   seen.sources[1].sz == sizeof(struct ctrmap_source) &&
+	   CTRMAP_HAS_FIELD(&seen.info[0], pages),
+	   "get: the library sets sz in what it lends the callback");
 	is_int(seen.info[0].npage_info, 0, "get: no pages unless verbose");
 
 	/* Verbose, 256 pages, with the pads 32-bit kernels add. */
 	for (unsigned int i = 0; i < 256; i++) {
-		sample_pages[i].pfn = 0x100000 + 3 * i;
-		sample_pages[i].pinned = i % 7 != 0;
+		set_page(i, 0x100000 + 3 * i, i % 7 != 0);
 	}
 	r.npages = 256;
 	r.len = 256 * 4096;
@@ -654,10 +676,12 @@ static void test_get(void)
 	   "get verbose: verbose flag");
 	is_int(seen.info[0].npage_info, 256, "get verbose: 256 pages");
 	for (unsigned int i = 0; i < 256; i++)
-		if (seen.pages[i].pfn != sample_pages[i].pfn ||
-		    seen.pages[i].pinned != sample_pages[i].pinned)
+		if (seen.pages[i].pfn != sample_pages[i]->pfn ||
+		    seen.pages[i].pinned != sample_pages[i]->pinned)
 			pages_ok = false;
 	ok(pages_ok, "get verbose: every pfn and pin state, in order");
+	is_int(seen.pages[255].sz, sizeof(struct ctrmap_page_info),
+	       "get verbose: the library sets each page's sz");
 	ok(seen.info[0].len == 256 * 4096 && seen.info[0].nbindings == 0,
 	   "get verbose: pads skipped, no bindings");
 
@@ -891,8 +915,7 @@ static void test_list_split(void)
 	bool pages_ok = true;
 
 	for (unsigned int i = 0; i < 5; i++) {
-		sample_pages[i].pfn = 0x2000 + i;
-		sample_pages[i].pinned = 1;
+		set_page(i, 0x2000 + i, 1);
 	}
 	script_split(3);
 	is_int(ctrmap_list(h, 0, CTRMAP_GET_VERBOSE, on_region, &seen), 0,
@@ -960,7 +983,7 @@ static struct nl_msg *detached_msg(uint32_t id, uint32_t pid, int reason)
 static void test_events(void)
 {
 	struct ctrmap_handle *hm, *other;
-	struct ctrmap_event ev;
+	CTRMAP_OPTS(ctrmap_event, ev);
 	struct fake stranger;
 	struct fake_step *s;
 	int64_t t0;
@@ -1117,6 +1140,72 @@ static void test_walk(void)
 	       "walk: less than a header");
 }
 
+/* Script: receive the request; answer with msg. */
+static void script_msg(struct nl_msg *msg)
+{
+	fake_reset(&fk);
+	fake_recv(&fk);
+	part_msg(fake_send(&fk), msg);
+	fake_start(&fk);
+}
+
+/*
+ * The structs the caller allocates, of an older or a newer size than the
+ * library's; and STATS from a module older or newer than the library.
+ */
+static void test_sizes(void)
+{
+	struct {
+		struct ctrmap_stats st;
+		uint64_t future[4];	/* fields a later library added */
+	} newer;
+	CTRMAP_OPTS(ctrmap_stats, st);
+	CTRMAP_OPTS(ctrmap_attach_reply, out);
+	CTRMAP_OPTS(ctrmap_event, ev);
+	char buf[256];
+
+	/* A newer module: reason 5 too. */
+	memset(&newer, 0xff, sizeof(newer));
+	newer.st.sz = sizeof(newer);
+	script_msg(stats_reply(0x3e));
+	is_int(ctrmap_stats(h, &newer.st), 0,
+	       "stats: newer module, newer struct: succeeds");
+	fake_wait(&fk);
+	ok(newer.st.regions == 3 && newer.st.attaches == 17 &&
+	   newer.st.max_bindings == 32 && !strcmp(newer.st.version, "0.1.0"),
+	   "stats: newer struct: the known fields written");
+	ok(newer.future[0] == 0 && newer.future[3] == 0,
+	   "stats: newer struct: the fields the library does not know zeroed");
+	is_int(newer.st.sz, sizeof(newer), "stats: newer struct: its sz kept");
+	is_int(newer.st.detaches_sent, 0x3e,
+	       "stats: newer module: reasons 1-5 sent");
+	is_int(newer.st.detaches[5], 8,
+	       "stats: newer module: the unknown reason's count");
+
+	/* An older module: no reason unload. */
+	script_msg(stats_reply(0x0e));
+	is_int(ctrmap_stats(h, &st), 0, "stats: older module: succeeds");
+	fake_wait(&fk);
+	ok(st.detaches_sent == 0x0e && st.detaches[CTRMAP_REASON_UNLOAD] == 0 &&
+	   st.detaches[CTRMAP_REASON_UNMAPPED] == 6,
+	   "stats: older module: the missing reason is 0, the rest intact");
+
+	/* An older program: too small a struct is refused, unsent. */
+	st.sz = offsetof(struct ctrmap_stats, user_memlock_limit);
+	is_int(ctrmap_stats(h, &st), -EINVAL, "stats: sz too small: -EINVAL");
+	st.sz = 0;
+	is_int(ctrmap_stats(h, &st), -EINVAL, "stats: sz 0: -EINVAL");
+	out.sz = sizeof(out) / 2;
+	is_int(ctrmap_attach(h, 1, 8, 72, &out), -EINVAL,
+	       "attach: reply sz too small: -EINVAL");
+	/* No fake thread runs: a request would wait on its socket. */
+	is_int(recv(fk.fd, buf, sizeof(buf), MSG_DONTWAIT), -1,
+	       "nothing was sent for too small a struct");
+	ev.sz = 1;
+	is_int(ctrmap_next_event(h, &ev, 0), -EINVAL,
+	       "next_event: sz too small: -EINVAL");
+}
+
 int main(void)
 {
 	int err = fake_open(&fk);
@@ -1140,6 +1229,7 @@ int main(void)
 	test_list_split();
 	test_events();
 	test_walk();
+	test_sizes();
 	ctrmap_close(h);
 	fake_close(&fk);
 	return done_testing();

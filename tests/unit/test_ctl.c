@@ -454,7 +454,11 @@ static void test_silent_commands(void)
 	   "unbind: id and index only");
 }
 
-static const struct ctrmap_binding_info two_bindings[] = {
+/* What region 3's bindings are: counter index, and its source. */
+static const struct {
+	uint32_t index;
+	struct ctrmap_source source;
+} two_bindings[] = {
 	{ .index = 0, .source = { .type = CTRMAP_SOURCE_TIMER,
 				  .period_ns = 1000000 } },
 	{ .index = 2, .source = { .type = CTRMAP_SOURCE_IRQ, .irq = 11 } },
@@ -857,6 +861,31 @@ static void test_numbers(void)
 	}
 }
 
+/*
+ * counterctl status against a module older than the library (no reason
+ * unload) and a newer one (a reason 5 it has no name for): it prints.
+ */
+static void test_status(void)
+{
+	struct result r;
+
+	script_reply(stats_reply(0x0e));
+	ctl(&r, "status", NULL);
+	fake_wait(&fk);
+	is_int(r.status, 0, "status, older module: exit 0");
+	ok(strstr(r.out, "detaches:        request 4 exit 5 unmapped 6\n") &&
+	   strstr(r.out, "  max bindings per region: 32\n"),
+	   "status, older module: the reasons it sent, and the rest");
+	is_str(r.err, "", "status, older module: nothing on stderr");
+
+	script_reply(stats_reply(0x3e));
+	ctl(&r, "-j", "status", NULL);
+	fake_wait(&fk);
+	is_int(r.status, 0, "status -j, newer module: exit 0");
+	check_jq(r.out, ".detaches | [.unload, .[\"5\"]] | map(tostring) | join(\",\")",
+		 "7,8", "status -j, newer module: the unknown reason by number");
+}
+
 int main(void)
 {
 	struct ctrmap_handle *probe;
@@ -873,6 +902,7 @@ int main(void)
 	test_usage();
 	test_no_module();
 	test_attach();
+	test_status();
 	test_silent_commands();
 	test_list();
 	test_show();

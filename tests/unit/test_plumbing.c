@@ -122,6 +122,7 @@ static void test_stats_glue(struct ctrmap_handle *h)
 	struct ctrmap_stats st;
 
 	memset(&st, 0xff, sizeof(st));
+	st.sz = sizeof(st);
 	is_int(ctrmap_stats(h, &st), -EOPNOTSUPP,
 	       "ctrmap_stats: kernel errno returned");
 	ok(st.regions == 0 && st.version[0] == '\0',

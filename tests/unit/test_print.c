@@ -135,21 +135,21 @@ static void test_escaping(void)
 }
 
 static const struct ctrmap_stats sample_stats = {
+	.sz = sizeof(struct ctrmap_stats),
 	.version = "0.1.0",
 	.regions = 3,
 	.pinned_pages = 12,
 	.bindings = 2,
 	.attaches = 17,
+	.detaches_sent = 0x1e,	/* reasons 1-4 */
 	.detaches = { 0, 4, 5, 6, 7 },
-	.limits = {
-		.max_regions = 1024,
-		.max_regions_per_process = 64,
-		.max_region_pages = 256,
-		.timer_min_period_ns = 10000,
-		.sources = 1u << CTRMAP_SOURCE_TIMER | 1u << CTRMAP_SOURCE_IRQ,
-		.max_bindings = 32,
-		.attach_scope = -1,	/* a 0.1 module: no per-user limits */
-	},
+	.max_regions = 1024,
+	.max_regions_per_process = 64,
+	.max_region_pages = 256,
+	.timer_min_period_ns = 10000,
+	.sources = 1u << CTRMAP_SOURCE_TIMER | 1u << CTRMAP_SOURCE_IRQ,
+	.max_bindings = 32,
+	.attach_scope = -1,	/* a 0.1 module: no per-user limits */
 };
 
 static void print_status(struct printer *p, const void *arg)
@@ -203,7 +203,7 @@ static void test_status(void)
 	free(json);
 
 	/* No sources built; a source type newer than this tool. */
-	st.limits.sources = 0;
+	st.sources = 0;
 	text = capture(false, print_status, &st);
 	json = capture(true, print_status, &st);
 	ok(strstr(text, "  sources:                 none\n") != NULL,
@@ -211,7 +211,7 @@ static void test_status(void)
 	ok(strstr(json, "\"sources\":[]}") != NULL, "status JSON: no sources");
 	free(text);
 	free(json);
-	st.limits.sources = 1u << CTRMAP_SOURCE_TIMER | 1u << 5;
+	st.sources = 1u << CTRMAP_SOURCE_TIMER | 1u << 5;
 	json = capture(true, print_status, &st);
 	ok(strstr(json, "\"sources\":[\"timer\",\"5\"]}") != NULL,
 	   "status JSON: unknown source type by number");
@@ -219,15 +219,18 @@ static void test_status(void)
 
 	/* A module with per-user limits, and the caller's usage. */
 	st = sample_stats;
-	st.limits.max_regions_per_user = 256;
-	st.limits.max_bindings_per_user = 512;
-	st.limits.timer_budget = 10000;
-	st.limits.timer_max_period_ns = 3600000000000ULL;
-	st.limits.attach_scope = 1;
+	st.max_regions_per_user = 256;
+	st.max_bindings_per_user = 512;
+	st.timer_budget = 10000;
+	st.timer_max_period_ns = 3600000000000ULL;
+	st.attach_scope = 1;
 	st.have_usage = 1;
-	st.usage = (struct ctrmap_usage){ .regions = 2, .bindings = 3,
-		.pinned_pages = 5, .timer_rate = 2000, .locked_pages = 9,
-		.memlock_limit = UINT64_MAX };
+	st.user_regions = 2;
+	st.user_bindings = 3;
+	st.user_pinned_pages = 5;
+	st.user_timer_rate = 2000;
+	st.user_locked_pages = 9;
+	st.user_memlock_limit = UINT64_MAX;
 	text = capture(false, print_status, &st);
 	json = capture(true, print_status, &st);
 	ok(strstr(text, "  timer min period:        10000 ns\n"
@@ -257,10 +260,38 @@ static void test_status(void)
 	}
 	free(text);
 	free(json);
-	st.usage.memlock_limit = 16;
+	st.user_memlock_limit = 16;
 	json = capture(true, print_status, &st);
 	ok(strstr(json, "\"memlock_limit_pages\":16}") != NULL,
 	   "status JSON: RLIMIT_MEMLOCK in pages");
+	free(json);
+
+	/* A module older than this tool: it does not count unloads. */
+	st = sample_stats;
+	st.detaches_sent = 0x0e;
+	st.detaches[CTRMAP_REASON_UNLOAD] = 0;
+	text = capture(false, print_status, &st);
+	json = capture(true, print_status, &st);
+	ok(strstr(text, "detaches:        request 4 exit 5 unmapped 6\n"
+			"limits:\n") != NULL,
+	   "status text: a reason the module did not send is left out");
+	ok(strstr(json, "\"detaches\":{\"request\":4,\"exit\":5,"
+			"\"unmapped\":6},") != NULL,
+	   "status JSON: a reason the module did not send is left out");
+	free(text);
+	free(json);
+
+	/* A newer one: reason 5, which this tool has no name for. */
+	st = sample_stats;
+	st.detaches_sent |= 1u << 5;
+	st.detaches[5] = 8;
+	text = capture(false, print_status, &st);
+	json = capture(true, print_status, &st);
+	ok(strstr(text, "detaches:        request 4 exit 5 unmapped 6 unload 7 5 8\n") != NULL,
+	   "status text: an unknown reason by number");
+	ok(strstr(json, "\"unload\":7,\"5\":8},") != NULL,
+	   "status JSON: an unknown reason by number");
+	free(text);
 	free(json);
 }
 
@@ -320,10 +351,21 @@ static void test_attach(void)
 	free(json);
 }
 
-static const struct ctrmap_binding_info odd_bindings[] = {
-	{ .index = 7, .source = { .type = 9 } },	/* a future type */
-	{ .index = 4294967295u, .source = { .type = CTRMAP_SOURCE_TIMER,
-					    .period_ns = 1500 } },
+static const struct ctrmap_source odd_sources[] = {
+	{ .sz = sizeof(struct ctrmap_source), .type = 9 },	/* a future type */
+	{ .sz = sizeof(struct ctrmap_source), .type = CTRMAP_SOURCE_TIMER,
+	  .period_ns = 1500 },
+};
+
+static const struct ctrmap_binding_info odd_binding_infos[] = {
+	{ .sz = sizeof(struct ctrmap_binding_info), .index = 7,
+	  .source = &odd_sources[0] },
+	{ .sz = sizeof(struct ctrmap_binding_info), .index = 4294967295u,
+	  .source = &odd_sources[1] },
+};
+
+static const struct ctrmap_binding_info *const odd_bindings[] = {
+	&odd_binding_infos[0], &odd_binding_infos[1],
 };
 
 static const struct ctrmap_region_info odd_regions[] = {
@@ -378,10 +420,15 @@ static void test_list(void)
 	free(json);
 }
 
-static struct ctrmap_page_info pages[3] = {
-	{ .pfn = 0x1234, .pinned = 1 },
-	{ .pfn = 0, .pinned = 0 },
-	{ .pfn = UINT64_MAX, .pinned = 2 },
+static const struct ctrmap_page_info page_infos[3] = {
+	{ .sz = sizeof(struct ctrmap_page_info), .pfn = 0x1234, .pinned = 1 },
+	{ .sz = sizeof(struct ctrmap_page_info), .pfn = 0, .pinned = 0 },
+	{ .sz = sizeof(struct ctrmap_page_info), .pfn = UINT64_MAX,
+	  .pinned = 2 },
+};
+
+static const struct ctrmap_page_info *const pages[3] = {
+	&page_infos[0], &page_infos[1], &page_infos[2],
 };
 
 static void print_show(struct printer *p, const void *arg)

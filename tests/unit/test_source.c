@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The text form of a source: ctrmap_source_parse() on good and bad input,
- * ctrmap_source_format() and the round trip; and the names of states.
+ * ctrmap_source_format() and the round trip; a struct ctrmap_source of an
+ * older or newer size; and the names of states.
  */
 #include <errno.h>
 
 #include <ctrmap/ctrmap.h>
+#include "internal.h"
 #include "tap.h"
 
 static void good(const char *text, unsigned int type, uint64_t period_ns,
@@ -14,6 +16,7 @@ static void good(const char *text, unsigned int type, uint64_t period_ns,
 	struct ctrmap_source src;
 
 	memset(&src, 0xff, sizeof(src));
+	src.sz = sizeof(src);
 	if (!ok(ctrmap_source_parse(text, &src) == 0, "parse '%s'", text))
 		return;
 	ok(src.type == type && src.period_ns == period_ns && src.irq == irq,
@@ -23,7 +26,7 @@ static void good(const char *text, unsigned int type, uint64_t period_ns,
 
 static void bad(const char *text, const char *why)
 {
-	struct ctrmap_source src = { .type = 7, .period_ns = 8, .irq = 9 };
+	CTRMAP_OPTS(ctrmap_source, src, .type = 7, .period_ns = 8, .irq = 9);
 
 	is_int(ctrmap_source_parse(text, &src), -EINVAL, "refuse '%s' (%s)",
 	       text, why);
@@ -80,10 +83,10 @@ static void test_parse(void)
 static void formats(uint8_t type, uint64_t period_ns, uint32_t irq,
 		    const char *want)
 {
-	struct ctrmap_source src = {
+	CTRMAP_OPTS(ctrmap_source, src,
 		.type = type, .period_ns = period_ns, .irq = irq,
-	};
-	struct ctrmap_source back;
+	);
+	CTRMAP_OPTS(ctrmap_source, back);
 	char buf[64];
 	int n = ctrmap_source_format(&src, buf, sizeof(buf));
 
@@ -99,8 +102,8 @@ static void formats(uint8_t type, uint64_t period_ns, uint32_t irq,
 
 static void test_format(void)
 {
-	struct ctrmap_source src = { .type = CTRMAP_SOURCE_TIMER,
-				     .period_ns = 1000000 };
+	CTRMAP_OPTS(ctrmap_source, src, .type = CTRMAP_SOURCE_TIMER,
+		    .period_ns = 1000000);
 	char small[6];
 
 	formats(CTRMAP_SOURCE_TIMER, 1000000, 0, "timer:1ms");
@@ -128,6 +131,60 @@ static void test_format(void)
 	       "format: unknown type: -EINVAL");
 }
 
+/*
+ * A program built against an older library has a shorter struct, one
+ * built against a newer library a longer one: what this library knows is
+ * used, what it does not is zeroed (output) or must be zero (input).
+ */
+struct newer_source {
+	struct ctrmap_source s;
+	uint64_t future[2];	/* fields a later library added */
+};
+
+static void test_sizes(void)
+{
+	struct newer_source n;
+	struct ctrmap_source old;
+	char buf[32];
+
+	memset(&n, 0xff, sizeof(n));
+	n.s.sz = sizeof(n);
+	is_int(ctrmap_source_parse("irq:7", &n.s), 0,
+	       "parse into a newer, longer struct");
+	ok(n.s.type == CTRMAP_SOURCE_IRQ && n.s.irq == 7 &&
+	   n.s.period_ns == 0, "newer struct: the known fields written");
+	ok(n.future[0] == 0 && n.future[1] == 0,
+	   "newer struct: the fields this library does not know zeroed");
+	is_int(n.s.sz, sizeof(n), "newer struct: its sz kept");
+	is_int(ctrmap_source_format(&n.s, buf, sizeof(buf)), 5,
+	       "format a newer struct whose new fields are 0");
+	is_str(buf, "irq:7", "newer struct: formatted");
+	n.future[1] = 1;
+	is_int(ctrmap_source_format(&n.s, buf, sizeof(buf)), -EINVAL,
+	       "format: a field this library does not know set: -EINVAL");
+
+	memset(&old, 0xff, sizeof(old));
+	old.sz = CTRMAP_SOURCE_SZ0 - 1;
+	is_int(ctrmap_source_parse("irq:7", &old), -EINVAL,
+	       "parse: sz below the first version: -EINVAL");
+	ok(old.type == 0xff, "parse: too small a struct is not written");
+	is_int(ctrmap_source_format(&old, buf, sizeof(buf)), -EINVAL,
+	       "format: sz below the first version: -EINVAL");
+	old.sz = 0;
+	is_int(ctrmap_source_parse("irq:7", &old), -EINVAL,
+	       "parse: sz 0 (not set): -EINVAL");
+
+	/* The first version, without its tail padding: enough. */
+	memset(&old, 0xff, sizeof(old));
+	old.sz = CTRMAP_SOURCE_SZ0;
+	is_int(ctrmap_source_parse("timer:1ms", &old), 0,
+	       "parse: sz of the first version");
+	ok(old.type == CTRMAP_SOURCE_TIMER && old.period_ns == 1000000 &&
+	   old.irq == 0, "first version: written");
+	is_int(ctrmap_source_format(&old, buf, sizeof(buf)), 9,
+	       "format: sz of the first version");
+}
+
 static void test_state_names(void)
 {
 	is_str(ctrmap_state_name(CTRMAP_STATE_NONE), "none", "state none");
@@ -143,6 +200,7 @@ int main(void)
 {
 	test_parse();
 	test_format();
+	test_sizes();
 	test_state_names();
 	return done_testing();
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Parsing a CTRMAP_CMD_STATS reply built by hand the way the module builds
- * it, plus the variants a parser must refuse or tolerate; and the names of
+ * it, plus the variants a parser must refuse or tolerate (a module older
+ * or newer than the library: a reason missing, one more); and the names of
  * reasons and source types.
  */
 #include <errno.h>
@@ -16,7 +17,9 @@
 enum variant {
 	FULL,
 	NO_LIMITS,		/* a required nest is missing */
-	NO_UNLOAD_COUNT,	/* a required detach reason is missing */
+	NO_UNLOAD_COUNT,	/* a reason is missing: an older module */
+	EXTRA_REASONS,		/* reasons 5 and 40: a newer module */
+	SHORT_REASON,		/* a reason's count sent as u32 */
 	NO_SOURCES,		/* a required limit is missing */
 	SHORT_REGIONS,		/* u32 sent as u16 */
 	LONG_ATTACHES,		/* u64 sent with 12 bytes */
@@ -78,8 +81,12 @@ static struct nl_msg *build_reply(enum variant v)
 	err |= nla_put_u64(msg, CTRMAP_REASON_UNMAPPED, 6);
 	if (v != NO_UNLOAD_COUNT)
 		err |= nla_put_u64(msg, CTRMAP_REASON_UNLOAD, 7);
-	if (v == UNKNOWN_ATTRS)	/* a reason added later */
+	if (v == UNKNOWN_ATTRS || v == EXTRA_REASONS)	/* added later */
 		err |= nla_put_u64(msg, CTRMAP_REASON_MAX + 1, 8);
+	if (v == EXTRA_REASONS)	/* beyond what ctrmap_stats can hold */
+		err |= nla_put_u64(msg, CTRMAP_STATS_REASONS + 8, 9);
+	if (v == SHORT_REASON)
+		err |= nla_put_u32(msg, CTRMAP_REASON_MAX + 1, 8);
 	err |= nla_nest_end(msg, detaches);
 	err |= nla_nest_end(msg, stats);
 
@@ -157,18 +164,20 @@ static void test_full(void)
 	is_int(st.detaches[CTRMAP_REASON_EXIT], 5, "detaches: exit");
 	is_int(st.detaches[CTRMAP_REASON_UNMAPPED], 6, "detaches: unmapped");
 	is_int(st.detaches[CTRMAP_REASON_UNLOAD], 7, "detaches: unload");
-	is_int(st.limits.max_regions, 1024, "limit: max regions");
-	is_int(st.limits.max_regions_per_process, 64,
+	is_int(st.detaches_sent, 0x1e, "detaches: reasons 1-4 sent");
+	is_int(st.sz, sizeof(st), "sz: the library's");
+	is_int(st.max_regions, 1024, "limit: max regions");
+	is_int(st.max_regions_per_process, 64,
 	       "limit: max regions per process");
-	is_int(st.limits.max_region_pages, 256, "limit: max region pages");
-	is_int(st.limits.timer_min_period_ns, 10000,
+	is_int(st.max_region_pages, 256, "limit: max region pages");
+	is_int(st.timer_min_period_ns, 10000,
 	       "limit: timer min period");
-	is_int(st.limits.sources, 6, "limit: sources bitmap");
-	is_int(st.limits.max_bindings, 48, "limit: max bindings");
+	is_int(st.sources, 6, "limit: sources bitmap");
+	is_int(st.max_bindings, 48, "limit: max bindings");
 	/* A 0.1 module: no per-user limits, no usage. */
-	is_int(st.limits.max_regions_per_user, 0, "0.1 module: no per-user cap");
-	is_int(st.limits.timer_budget, 0, "0.1 module: no timer budget");
-	is_int(st.limits.attach_scope, -1, "0.1 module: attach_scope -1");
+	is_int(st.max_regions_per_user, 0, "0.1 module: no per-user cap");
+	is_int(st.timer_budget, 0, "0.1 module: no timer budget");
+	is_int(st.attach_scope, -1, "0.1 module: attach_scope -1");
 	is_int(st.have_usage, 0, "0.1 module: no usage");
 }
 
@@ -178,20 +187,20 @@ static void test_usage(void)
 
 	memset(&st, 0xff, sizeof(st));
 	is_int(parse_variant(WITH_USAGE, &st), 0, "reply with usage parses");
-	is_int(st.limits.max_regions_per_user, 300, "limit: regions per user");
-	is_int(st.limits.max_bindings_per_user, 400,
+	is_int(st.max_regions_per_user, 300, "limit: regions per user");
+	is_int(st.max_bindings_per_user, 400,
 	       "limit: bindings per user");
-	is_int(st.limits.timer_budget, 10000, "limit: timer budget");
-	ok(st.limits.timer_max_period_ns == 3600000000000ULL,
+	is_int(st.timer_budget, 10000, "limit: timer budget");
+	ok(st.timer_max_period_ns == 3600000000000ULL,
 	   "limit: timer max period");
-	is_int(st.limits.attach_scope, 2, "limit: attach_scope");
+	is_int(st.attach_scope, 2, "limit: attach_scope");
 	is_int(st.have_usage, 1, "usage present");
-	is_int(st.usage.regions, 2, "usage: regions");
-	is_int(st.usage.bindings, 3, "usage: bindings");
-	is_int(st.usage.pinned_pages, 5, "usage: pinned pages");
-	is_int(st.usage.timer_rate, 2000, "usage: timer rate");
-	is_int(st.usage.locked_pages, 9, "usage: locked pages");
-	ok(st.usage.memlock_limit == UINT64_MAX,
+	is_int(st.user_regions, 2, "usage: regions");
+	is_int(st.user_bindings, 3, "usage: bindings");
+	is_int(st.user_pinned_pages, 5, "usage: pinned pages");
+	is_int(st.user_timer_rate, 2000, "usage: timer rate");
+	is_int(st.user_locked_pages, 9, "usage: locked pages");
+	ok(st.user_memlock_limit == UINT64_MAX,
 	   "usage: no RLIMIT_MEMLOCK attribute means unlimited");
 
 	memset(&st, 0xff, sizeof(st));
@@ -208,7 +217,7 @@ static void test_refused(void)
 		const char *name;
 	} cases[] = {
 		{ NO_LIMITS, "missing limits nest" },
-		{ NO_UNLOAD_COUNT, "missing detach reason" },
+		{ SHORT_REASON, "a reason's count with 4 bytes" },
 		{ NO_SOURCES, "missing limit" },
 		{ SHORT_REGIONS, "u32 with 2 bytes" },
 		{ LONG_ATTACHES, "u64 with 12 bytes" },
@@ -228,11 +237,35 @@ static void test_refused(void)
 static void test_tolerated(void)
 {
 	struct ctrmap_stats st;
+	int nonzero;
 
 	is_int(parse_variant(UNKNOWN_ATTRS, &st), 0,
 	       "unknown attributes are ignored");
 	is_int(st.detaches[CTRMAP_REASON_UNLOAD], 7,
 	       "unknown attributes: known values intact");
+
+	/* A module older than the library: no unload reason. */
+	memset(&st, 0xff, sizeof(st));
+	is_int(parse_variant(NO_UNLOAD_COUNT, &st), 0,
+	       "older module: a reason missing is no error");
+	is_int(st.detaches_sent, 0x0e, "older module: reasons 1-3 sent");
+	ok(st.detaches[CTRMAP_REASON_UNLOAD] == 0 &&
+	   st.detaches[CTRMAP_REASON_UNMAPPED] == 6 && st.max_regions == 1024,
+	   "older module: the missing reason is 0, the rest intact");
+
+	/* A newer module: a reason this library has no name for. */
+	memset(&st, 0xff, sizeof(st));
+	is_int(parse_variant(EXTRA_REASONS, &st), 0,
+	       "newer module: an unknown reason is no error");
+	is_int(st.detaches[CTRMAP_REASON_MAX + 1], 8,
+	       "newer module: the unknown reason's count is kept");
+	is_int(st.detaches_sent, 0x3e, "newer module: reasons 1-5 sent");
+	ok(st.detaches[CTRMAP_REASON_UNLOAD] == 7 && st.max_regions == 1024,
+	   "newer module: known values intact");
+	nonzero = 0;
+	for (size_t r = CTRMAP_REASON_MAX + 2; r < CTRMAP_STATS_REASONS; r++)
+		nonzero += st.detaches[r] != 0;
+	is_int(nonzero, 0, "newer module: reason 40, past the array, dropped");
 
 	is_int(parse_variant(LONG_VERSION, &st), 0, "long version accepted");
 	is_int(strlen(st.version), sizeof(st.version) - 1,

@@ -13,11 +13,43 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "uapi.h"	/* the kernel ABI: region layout, netlink protocol */
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/*
+ * Structs that grow. Every struct the caller and the library hand each
+ * other begins with `size_t sz`, the size of the struct as the side that
+ * allocated it was compiled, and fields are only ever added at the end (an
+ * array in such a struct has a fixed length; a struct inside another is
+ * reached by pointer). So a program built against an older or a newer
+ * library than the one it runs with keeps working:
+ *
+ *  - A struct the caller allocates (ctrmap_stats, ctrmap_source,
+ *    ctrmap_event, ctrmap_attach_reply) has its sz set by the caller, to
+ *    sizeof the struct: CTRMAP_OPTS(ctrmap_stats, st) declares one zeroed
+ *    with sz set. The library refuses a sz below the struct's first
+ *    version (0.1) with -EINVAL, writes only the first sz bytes, and zeroes
+ *    what it does not know of a longer struct (a field it does not fill
+ *    reads 0). For an input struct, the bytes past what the library knows
+ *    must be 0 (-EINVAL otherwise: a request it cannot express).
+ *  - A struct the library allocates and lends to a callback
+ *    (ctrmap_region_info, ctrmap_binding_info, ctrmap_page_info, and the
+ *    ctrmap_source a binding points to) has its sz set by the library; read
+ *    a field added after 0.1 only if CTRMAP_HAS_FIELD(p, field). Arrays of
+ *    them are arrays of pointers, so an element may grow.
+ */
+#define CTRMAP_OPTS(TYPE, NAME, ...)					\
+	struct TYPE NAME = ({						\
+		memset(&NAME, 0, sizeof(struct TYPE));			\
+		(struct TYPE){ .sz = sizeof(struct TYPE), __VA_ARGS__ };	\
+	})
+
+#define CTRMAP_HAS_FIELD(p, field)					\
+	((p)->sz >= offsetof(__typeof__(*(p)), field) + sizeof((p)->field))
 
 struct ctrmap_handle;
 
@@ -52,7 +84,25 @@ const char *ctrmap_errmsg(const struct ctrmap_handle *h);
  */
 const char *ctrmap_errattr(const struct ctrmap_handle *h);
 
-struct ctrmap_limits {
+/* The length of ctrmap_stats.detaches: reasons 0..31, for good. */
+#define CTRMAP_STATS_REASONS 32
+
+struct ctrmap_stats {
+	size_t sz;			/* sizeof(struct ctrmap_stats) */
+	char version[64];		/* module version, NUL-terminated */
+	uint32_t regions;		/* regions attached now */
+	uint64_t pinned_pages;		/* pages pinned now */
+	uint32_t bindings;		/* sources bound now */
+	uint64_t attaches;		/* since the module was loaded */
+	/*
+	 * Detaches since the module was loaded, indexed by enum
+	 * ctrmap_reason. A module older or newer than the library may lack
+	 * a reason or send one the library has no name for: bit n of
+	 * detaches_sent says whether it sent reason n.
+	 */
+	uint32_t detaches_sent;
+	uint64_t detaches[CTRMAP_STATS_REASONS];
+	/* The module's limits. */
 	uint32_t max_regions;		/* regions in total */
 	uint32_t max_regions_per_process;
 	uint32_t max_region_pages;	/* pages one region may span */
@@ -65,33 +115,23 @@ struct ctrmap_limits {
 	uint32_t timer_budget;		/* timer expiries/s of one user */
 	uint64_t timer_max_period_ns;	/* longest timer source period */
 	int32_t attach_scope;		/* 0..3; -1: not reported */
-};
-
-/* The calling user's share (real UID, all of their processes). */
-struct ctrmap_usage {
-	uint32_t regions;		/* regions they attached */
-	uint32_t bindings;		/* sources they bound */
-	uint64_t pinned_pages;		/* pages their regions pin */
-	uint64_t timer_rate;		/* their timers' expiries per second */
-	uint64_t locked_pages;		/* their locked memory, all of it */
-	uint64_t memlock_limit;		/* RLIMIT_MEMLOCK in pages; UINT64_MAX: none */
-};
-
-struct ctrmap_stats {
-	char version[64];		/* module version, NUL-terminated */
-	uint32_t regions;		/* regions attached now */
-	uint64_t pinned_pages;		/* pages pinned now */
-	uint32_t bindings;		/* sources bound now */
-	uint64_t attaches;		/* since the module was loaded */
-	uint64_t detaches[CTRMAP_REASON_MAX + 1]; /* indexed by reason */
-	struct ctrmap_limits limits;
-	struct ctrmap_usage usage;	/* all 0 where the module is older */
+	/*
+	 * The calling user's share (real UID, all of their processes); all
+	 * 0 where the module is older (have_usage 0).
+	 */
 	int have_usage;			/* whether the module sent usage */
+	uint32_t user_regions;		/* regions they attached */
+	uint32_t user_bindings;		/* sources they bound */
+	uint64_t user_pinned_pages;	/* pages their regions pin */
+	uint64_t user_timer_rate;	/* their timers' expiries per second */
+	uint64_t user_locked_pages;	/* their locked memory, all of it */
+	uint64_t user_memlock_limit;	/* RLIMIT_MEMLOCK in pages; UINT64_MAX: none */
 };
 
 /*
- * Read the module's statistics and limits (CTRMAP_CMD_STATS).
- * -EPROTO: the reply lacks an attribute this library needs.
+ * Read the module's statistics and limits (CTRMAP_CMD_STATS). -EINVAL if
+ * st->sz is too small; -EPROTO if the reply lacks an attribute this
+ * library needs (a reason more or less is not that).
  */
 int ctrmap_stats(struct ctrmap_handle *h, struct ctrmap_stats *st);
 
@@ -111,6 +151,7 @@ const char *ctrmap_state_name(unsigned int state);
  * promises.
  */
 struct ctrmap_attach_reply {
+	size_t sz;		/* sizeof(struct ctrmap_attach_reply) */
 	uint32_t id;		/* the region id every other call takes */
 	uint32_t ncounters;	/* counters in the region */
 	uint32_t npages;	/* pages pinned for it */
@@ -119,7 +160,8 @@ struct ctrmap_attach_reply {
 /*
  * Attach [addr, addr + len) of process pid (in the caller's PID namespace):
  * the kernel pins the pages and writes the region header at addr. out may
- * be NULL; on failure it is zeroed.
+ * be NULL; on failure it is zeroed (up to out->sz). -EINVAL, and no
+ * request, if out->sz is too small.
  */
 int ctrmap_attach(struct ctrmap_handle *h, uint32_t pid, uint64_t addr,
 		  uint64_t len, struct ctrmap_attach_reply *out);
@@ -133,6 +175,7 @@ int ctrmap_add(struct ctrmap_handle *h, uint32_t id, uint32_t index,
 
 /* An event source: what makes the kernel increment a counter. */
 struct ctrmap_source {
+	size_t sz;		/* sizeof(struct ctrmap_source) */
 	uint8_t type;		/* enum ctrmap_source_type */
 	uint64_t period_ns;	/* CTRMAP_SOURCE_TIMER: the period */
 	uint32_t irq;		/* CTRMAP_SOURCE_IRQ: the IRQ number */
@@ -140,8 +183,8 @@ struct ctrmap_source {
 
 /*
  * Make src increment counter index of region id (CTRMAP_CMD_BIND), or
- * stop that (CTRMAP_CMD_UNBIND). -EINVAL if src is NULL or of a type this
- * library cannot express.
+ * stop that (CTRMAP_CMD_UNBIND). -EINVAL if src is NULL, of a type this
+ * library cannot express, or its sz too small or its unknown tail not 0.
  */
 int ctrmap_bind(struct ctrmap_handle *h, uint32_t id, uint32_t index,
 		const struct ctrmap_source *src);
@@ -152,8 +195,8 @@ int ctrmap_unbind(struct ctrmap_handle *h, uint32_t id, uint32_t index);
  * nanoseconds, optionally followed by a unit ns, us, ms or s ("timer:1ms",
  * "timer:250us", "timer:1000000"), or "irq:N" with N a decimal interrupt
  * number. -EINVAL for anything else: another type, no or a zero period,
- * signs, spaces, other units, trailing text, a value that overflows. src
- * is written only on success.
+ * signs, spaces, other units, trailing text, a value that overflows; or
+ * src->sz too small. src is written only on success (src->sz bytes).
  */
 int ctrmap_source_parse(const char *text, struct ctrmap_source *src);
 
@@ -162,23 +205,26 @@ int ctrmap_source_parse(const char *text, struct ctrmap_source *src);
  * exactly) or "irq:11", written to buf like snprintf: at most len bytes,
  * NUL included; returns the length of the whole text (it was truncated if
  * that is len or more). -EINVAL for a source type this library does not
- * know.
+ * know, or src->sz too small or its unknown tail not 0.
  */
 int ctrmap_source_format(const struct ctrmap_source *src, char *buf,
 			 size_t len);
 
 /* What CTRMAP_CMD_GET tells about one region. */
 struct ctrmap_page_info {
+	size_t sz;		/* set by the library */
 	uint64_t pfn;		/* page frame number */
 	uint8_t pinned;		/* the kernel holds a long-term pin */
 };
 
 struct ctrmap_binding_info {
+	size_t sz;		/* set by the library */
 	uint32_t index;		/* the counter */
-	struct ctrmap_source source;	/* what increments it */
+	const struct ctrmap_source *source;	/* what increments it */
 };
 
 struct ctrmap_region_info {
+	size_t sz;		/* set by the library */
 	uint32_t id;
 	uint32_t pid;		/* in the caller's PID namespace */
 	uint32_t npages;
@@ -187,12 +233,12 @@ struct ctrmap_region_info {
 	char comm[16];		/* the process's name, NUL-terminated */
 	uint64_t addr;
 	uint64_t len;
-	/* Sources bound to counters. */
+	/* Sources bound to counters, in counter order. */
 	unsigned int nbindings;
-	const struct ctrmap_binding_info *bindings;
+	const struct ctrmap_binding_info *const *bindings;
 	/* Each page, with CTRMAP_GET_VERBOSE (needs CAP_SYS_ADMIN). */
 	unsigned int npage_info;
-	const struct ctrmap_page_info *pages;
+	const struct ctrmap_page_info *const *pages;
 };
 
 /* ctrmap_get() and ctrmap_list() flags */
@@ -227,6 +273,7 @@ int ctrmap_list(struct ctrmap_handle *h, uint32_t pid, unsigned int flags,
  * -EBUSY on this one).
  */
 struct ctrmap_event {
+	size_t sz;		/* sizeof(struct ctrmap_event) */
 	uint8_t cmd;		/* CTRMAP_CMD_DETACHED */
 	uint32_t region_id;
 	uint32_t pid;		/* 0 if not visible to the listener */
@@ -252,7 +299,7 @@ int ctrmap_event_fd(const struct ctrmap_handle *h);
  * skipped. Returns 0, -EAGAIN on timeout, -EINTR if a signal came,
  * -ENOBUFS if the socket overflowed and events were lost (later calls go
  * on with the events after them), -EPROTO for a malformed event, -EINVAL if
- * h does not monitor.
+ * h does not monitor or ev->sz is too small.
  */
 int ctrmap_next_event(struct ctrmap_handle *h, struct ctrmap_event *ev,
 		      int timeout_ms);
