@@ -4,12 +4,12 @@
  * and count how each list ended: complete, or interrupted (-EAGAIN: the
  * kernel flagged NLM_F_DUMP_INTR because a region came or went between
  * two parts of the dump). A complete list must name each region once, in
- * increasing id order.
+ * increasing id order, and (with -r) between MIN and MAX regions.
  *
- *   ctrmap-dumps [-v] N
+ *   ctrmap-dumps [-v] [-r MIN:MAX] N
  *
  * Prints "lists=N complete=C interrupted=I bad=B"; exits 1 on another
- * error or if a complete list was out of order. With -v the lists are
+ * error or if a complete list was bad. With -v the lists are
  * verbose (CTRMAP_GET_VERBOSE), and the last complete one is printed first,
  * a line per region: "region ID npages=N pages=P bindings=I,J,..." and
  * "pfns ID PFN..." (decimal).
@@ -17,9 +17,11 @@
 #include <ctrmap/ctrmap.h>
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct order {
 	uint32_t last;
@@ -51,16 +53,24 @@ static int check(const struct ctrmap_region_info *r, void *arg)
 
 int main(int argc, char **argv)
 {
-	bool verbose = argc == 3 && !strcmp(argv[1], "-v");
-	unsigned long n = argc == 2 + verbose ? strtoul(argv[argc - 1], NULL, 0) : 0;
-	unsigned long complete = 0, interrupted = 0, bad = 0;
+	unsigned long n = 0, complete = 0, interrupted = 0, bad = 0;
+	unsigned int min = 0, max = UINT32_MAX;
+	bool verbose = false, usage = false;
 	char *text = NULL;
 	size_t text_len = 0;
 	struct ctrmap_handle *h;
-	int err;
+	int err, c;
 
-	if (!n) {
-		fprintf(stderr, "usage: ctrmap-dumps [-v] N\n");
+	while ((c = getopt(argc, argv, "vr:")) != -1) {
+		if (c == 'v')
+			verbose = true;
+		else if (c != 'r' || sscanf(optarg, "%u:%u", &min, &max) != 2)
+			usage = true;
+	}
+	if (optind == argc - 1)
+		n = strtoul(argv[optind], NULL, 0);
+	if (usage || !n) {
+		fprintf(stderr, "usage: ctrmap-dumps [-v] [-r MIN:MAX] N\n");
 		return 2;
 	}
 	err = ctrmap_open(&h);
@@ -95,6 +105,11 @@ int main(int argc, char **argv)
 			return 1;
 		} else {
 			complete++;
+			if (o.n < min || o.n > max) {
+				fprintf(stderr, "ctrmap-dumps: a complete list of %u region(s), not %u to %u\n",
+					o.n, min, max);
+				o.bad = true;
+			}
 			bad += o.bad;
 		}
 	}
