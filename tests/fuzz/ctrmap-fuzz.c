@@ -4,7 +4,8 @@
  * family, with a safety oracle for unprivileged callers.
  *
  *   ctrmap-fuzz [--seed N] [--count N] [--seconds S] [--user NAME]
- *               [--family NAME] [--timeout MS] [--no-sentinel] [--verbose]
+ *               [--family NAME] [--timeout MS] [--no-sentinel] [--floor N]
+ *               [--verbose]
  *
  * --seed N     PRNG seed (default: from the clock; printed, to repeat a run)
  * --count N    messages to send (default 10000, or unlimited with --seconds)
@@ -21,6 +22,9 @@
  * --no-sentinel  do not follow a request without NLM_F_ACK by an NLMSG_NOOP
  *              with NLM_F_ACK: such a request that succeeds without a reply
  *              then ends in a timeout (a way to check the timeout path).
+ * --floor N    (family "ctrmap") the run fails unless at least N ATTACH, N BIND
+ *              and N ADD succeeded (default 1): a run that reached none of
+ *              the paths that change state proves nothing.
  * --verbose    one line per message: number, command, flags, length,
  *              mutations, outcome and extended ACK message. It shows no pid,
  *              address or region id, so two runs with one seed can be diffed.
@@ -96,7 +100,8 @@
  * End: the regions it created (and any other of its pid, found with a GET
  * dump) are detached; STATS must then show the regions, bindings and pinned
  * pages it showed before the run. Exit 0 and "fuzz: PASS" when there was no
- * violation and the state is back; 1 otherwise; 2 for a usage error.
+ * violation, no malformed reply, the floor was reached (--floor) and the
+ * state is back; 1 otherwise; 2 for a usage error.
  * SIGINT/SIGTERM stop the run early, with the same cleanup and checks.
  *
  *   make -C tests/fuzz
@@ -155,9 +160,11 @@ static struct {
 	int timeout_ms;
 	bool no_sentinel;
 	bool verbose;
+	uint64_t floor;
 } opt = {
 	.family = CTRMAP_GENL_NAME,
 	.timeout_ms = 2000,
+	.floor = 1,
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -2189,6 +2196,25 @@ static void log_message(uint64_t i, size_t len, const struct outcome *o,
 	putchar('\n');
 }
 
+/* A run that changed nothing proves nothing: the floor of successes. */
+static bool floor_missed(void)
+{
+	static const enum bucket floor_of[] = { B_ATTACH, B_BIND, B_ADD };
+	bool missed = false;
+
+	for (size_t i = 0; i < sizeof(floor_of) / sizeof(floor_of[0]); i++) {
+		const struct tally *t = &tb[floor_of[i]];
+
+		if (t->ok >= opt.floor)
+			continue;
+		printf("fuzz: only %" PRIu64 " successful %s of %" PRIu64
+		       " sent, fewer than the floor of %" PRIu64 "\n", t->ok,
+		       bucket_names[floor_of[i]], t->sent, opt.floor);
+		missed = true;
+	}
+	return missed;
+}
+
 /* ---------------------------------------------------------------- */
 /* Setup                                                            */
 
@@ -2197,7 +2223,7 @@ static int usage(void)
 	fputs("Usage: ctrmap-fuzz [--seed N] [--count N] [--seconds S] "
 	      "[--user NAME]\n"
 	      "                   [--family NAME] [--timeout MS] "
-	      "[--no-sentinel] [--verbose]\n", stderr);
+	      "[--no-sentinel] [--floor N] [--verbose]\n", stderr);
 	return 2;
 }
 
@@ -2306,6 +2332,9 @@ static int parse_args(int argc, char **argv)
 			if (parse_u64(val, &v) || !v || v > 600000)
 				return -1;
 			opt.timeout_ms = (int)v;
+		} else if (!strcmp(a, "--floor")) {
+			if (parse_u64(val, &opt.floor))
+				return -1;
 		} else if (!strcmp(a, "--user")) {
 			opt.user = val;
 		} else if (!strcmp(a, "--family")) {
@@ -2565,6 +2594,12 @@ int main(int argc, char **argv)
 
 	if (violations)
 		fail = true;
+	if (is_ctrmap && floor_missed())
+		fail = true;
+	if (bad_replies) {
+		printf("fuzz: %lu malformed or unexpected replies\n", bad_replies);
+		fail = true;
+	}
 	ctrmap_close(fz);
 	ctrmap_close(ctl);
 	munmap(arena.base, arena.len);

@@ -2,8 +2,9 @@
 # The netlink fuzzer (tests/fuzz), bounded: valid-shaped messages mutated
 # from the uapi plus random ones, as root and as an unprivileged user. It
 # fails on anything an unprivileged caller could create or change beyond
-# its own regions, and on any state left behind; the harness fails the run
-# on any kernel splat.
+# its own regions, on any state left behind, on a malformed reply, and on a
+# run that changed nothing (a floor of successful ATTACH, BIND and ADD); the
+# harness fails the run on any kernel splat.
 
 load ../lib
 
@@ -23,6 +24,8 @@ setup() {
 	assert_line "fuzz: PASS"
 	read -r a r < <(pins)
 	assert_equal $((r - r0)) $((a - a0))
+	# Balanced, and not because nothing was pinned.
+	[ $((a - a0)) -gt 0 ]
 }
 
 @test "fuzz as nobody: 20000 messages, no privilege gained" {
@@ -37,4 +40,15 @@ setup() {
 	assert_line "fuzz: PASS"
 	read -r a r < <(pins)
 	assert_equal $((r - r0)) $((a - a0))
+	# Balanced, and not because nothing was pinned.
+	[ $((a - a0)) -gt 0 ]
+}
+
+@test "a fuzz run that reached no ATTACH, BIND and ADD fails" {
+	# One message can succeed at one command at most.
+	run "$FUZZ" --seed 3 --count 1
+	echo "$output" | tail -n 5 >&2
+	assert_failure 1
+	assert_line --regexp "^fuzz: only 0 successful (ATTACH|BIND|ADD) of [0-9]+ sent, fewer than the floor of 1$"
+	assert_line "fuzz: FAIL"
 }
