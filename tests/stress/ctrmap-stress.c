@@ -895,6 +895,41 @@ found:
 	return false;
 }
 
+/*
+ * A run that did little proves little: at least MIN_OPS operations, and
+ * each kind that was due at least 12 times (by its weight) done at least
+ * once, but for unbind and snapshot, which mostly find nothing to act on;
+ * bind-irq and sample count when the run has them (the script requires
+ * that it does).
+ */
+#define MIN_OPS 100
+
+static bool floor_missed(void)
+{
+	unsigned int total = 0;
+	bool missed = false;
+	int i;
+
+	for (i = 0; i < NOPS; i++)
+		total += ops[i].weight;
+	if (opno < MIN_OPS) {
+		printf("stress: FAIL: %ld operations, fewer than %d\n", opno,
+		       MIN_OPS);
+		return true;
+	}
+	for (i = 0; i < NOPS; i++) {
+		if (i == OP_UNBIND || i == OP_SNAP ||
+		    (i == OP_BIND_IRQ && irq < 0) ||
+		    (i == OP_SAMPLE && !sample_ko) ||
+		    opno * ops[i].weight < 12L * total || done[i])
+			continue;
+		printf("stress: FAIL: no %s in %ld operations (drawn %ld times, never applicable)\n",
+		       ops[i].name, opno, skipped[i]);
+		missed = true;
+	}
+	return missed;
+}
+
 static enum op draw(void)
 {
 	unsigned int total = 0, x;
@@ -980,6 +1015,8 @@ int main(int argc, char **argv)
 			printf(" %s=%ld", ops[i].name, skipped[i]);
 	printf("\nstress: %ld DETACHED events checked, %ld rmmod retries (module in use)\n",
 	       events_seen, reload_retries);
+	if (floor_missed())
+		return 1;
 	printf("stress: PASS\n");
 	ctrmap_close(ctl);
 	ctrmap_close(mon);
