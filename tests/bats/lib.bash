@@ -54,6 +54,18 @@ pins() {
 		END { print a, r }' /proc/vmstat
 }
 
+# Pins taken and returned since the baseline A0 R0 (from pins): at least
+# MIN taken, and as many returned. A check that nothing was pinned would
+# pass on a module that pins nothing.
+assert_pins_returned() { # A0 R0 MIN
+	local a r
+	read -r a r < <(pins)
+	if [ $((a - $1)) -lt "$3" ] || [ $((r - $2)) != $((a - $1)) ]; then
+		echo "pins since the baseline: $((a - $1)) taken (want at least $3), $((r - $2)) returned" >&2
+		return 1
+	fi
+}
+
 # Wait (bounded) until FILE has at least N lines matching PATTERN.
 wait_lines() { # FILE PATTERN N [TRIES]
 	local i
@@ -112,6 +124,9 @@ counter_of() { # LINE I
 	sed -n 's/.*counters=//p' <<<"$1" | cut -d, -f$(($2 + 1))
 }
 
+# Kill what the test started, and wait for the regions to go: teardown is
+# deferred work, and a region still dying would hold its pins into the next
+# test's baseline. Fails (after the cleanup) when a region stays.
 stop_started() {
 	exec 7>&- 2>/dev/null || true
 	for p in ${STARTED_PIDS:-}; do
@@ -121,6 +136,11 @@ stop_started() {
 		wait "$p" 2>/dev/null || true
 	done
 	STARTED_PIDS=
+	module_loaded || return 0
+	wait_no_regions && return 0
+	echo "regions left behind after the test:" >&2
+	"$CTL" list >&2
+	return 1
 }
 
 # Attach through counterctl; sets RID (the region id).
@@ -184,6 +204,18 @@ pagemap_present() { # PID ADDR
 	local e
 	e=$(pagemap_entry "$1" "$2")
 	echo $(((0x$e >> 63) & 1))
+}
+
+# The 64-bit word at ADDR in process PID's memory, as the process sees it
+# (through its page tables: /proc/PID/mem, as root), in decimal.
+mem_u64() { # PID ADDR
+	dd if="/proc/$1/mem" bs=8 count=1 iflag=skip_bytes skip="$(($2))" 2>/dev/null |
+		od -An -t u8 | tr -d ' '
+}
+
+# Counter I of the region at ADDR in process PID (after the 64-byte header).
+mem_counter() { # PID ADDR I
+	mem_u64 "$1" $(($2 + 64 + 8 * $3))
 }
 
 # Run a command as an unprivileged user, with no capability left.

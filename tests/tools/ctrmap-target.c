@@ -30,7 +30,8 @@
  *
  * Output, one line each: "pid=P addr=0xA len=L" first; then
  * "state=S reason=R seq=Q counters=c0,c1,..." per print; "ok CMD" after a
- * command ("nodump": prctl(PR_SET_DUMPABLE, 0)); "child=P" after fork; "attached id=N" or "attach-error errno=E
+ * command ("nodump": prctl(PR_SET_DUMPABLE, 0)); "child=P" after fork (whose child reads one line, "continue", between
+ * its two prints); "attached id=N" or "attach-error errno=E
  * msg=M" after attach (the process attaching itself through libctrmap);
  * "snapcheck n=N bad=B ..." after "snapcheck N"; "bound I" or "bind-error
  * errno=E msg=M" after "bind I SOURCE" (on the region "attach" made).
@@ -298,8 +299,10 @@ static int command(char *cmd)
 	} else if (!strcmp(cmd, "fork")) {
 		/*
 		 * The child writes to its copy of the region (copy-on-write
-		 * gives it its own pages), prints what it sees twice, and
-		 * exits; the parent's pinned pages must stay the parent's.
+		 * gives it its own pages), prints what it sees, reads one line
+		 * of input (the parent waits meanwhile: the line is the
+		 * child's), prints again and exits; the parent's pinned pages
+		 * must stay the parent's.
 		 */
 		fflush(stdout);
 		child = fork();
@@ -307,11 +310,13 @@ static int command(char *cmd)
 			die("fork");
 		if (!child) {
 			uint64_t *c = (uint64_t *)((char *)region + CTRMAP_HDR_SIZE);
+			char go;
 
 			c[0] = 424242;
 			printf("child ");
 			print_counters();
-			sleep(1);
+			while (read(0, &go, 1) == 1 && go != '\n')
+				;
 			printf("child ");
 			print_counters();
 			_exit(0);

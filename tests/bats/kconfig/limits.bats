@@ -14,8 +14,10 @@ setup() {
 }
 
 teardown() {
-	stop_started
+	local rc=0
+	stop_started || rc=1
 	unload_module
+	return $rc
 }
 
 @test "STATS reports the limits of the configuration the module was built with" {
@@ -70,7 +72,6 @@ teardown() {
 	read -r a r < <(pins)
 	assert_equal $((a - a0)) 5
 	stop_started
-	wait_no_regions
 	read -r a r < <(pins)
 	assert_equal $((r - r0)) 5
 }

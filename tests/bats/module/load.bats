@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# ctrmap.ko loads and unloads cleanly, and says so in the kernel log.
+# ctrmap.ko loads and unloads cleanly: the generic netlink family "ctrmap"
+# (with its multicast group "monitor") is there exactly while it is loaded.
 
 load ../lib
 
@@ -12,22 +13,41 @@ teardown() {
 	unload_module
 }
 
+# The generic netlink families the kernel has now, as nlctrl dumps them
+# (iproute2's genl): a dump autoloads nothing (asking for "ctrmap" by name
+# would load the module).
+families() {
+	genl ctrl list | sed -n 's/^Name: //p'
+}
+
 @test "modprobe loads ctrmap and registers the generic netlink family" {
+	run families
+	assert_success
+	assert_line nlctrl	# the dump works...
+	refute_line ctrmap	# ...and has no ctrmap yet
 	run modprobe ctrmap
 	assert_success
 	run grep '^ctrmap ' /proc/modules
 	assert_success
-	run dmesg
-	assert_output --partial "ctrmap: version $(ctrmap_version) loaded"
+	assert_equal "$(cat /sys/module/ctrmap/version)" "$(ctrmap_version)"
+	run families
+	assert_line ctrmap
+	run bash -c "genl ctrl list | sed -n '/^Name: ctrmap\$/,/^Name: /p'"
+	assert_output --regexp 'name: monitor'
 }
 
 @test "rmmod unloads ctrmap and the family goes with it" {
 	modprobe ctrmap
+	run families
+	assert_line ctrmap
 	run rmmod ctrmap
 	assert_success
 	run grep '^ctrmap ' /proc/modules
 	assert_failure
 	[ ! -e /sys/module/ctrmap ]
+	run families
+	assert_success
+	refute_line ctrmap
 }
 
 @test "load and unload 20 times in a row" {
@@ -37,4 +57,6 @@ teardown() {
 	done
 	run grep '^ctrmap ' /proc/modules
 	assert_failure
+	run families
+	refute_line ctrmap
 }

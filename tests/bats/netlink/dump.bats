@@ -71,9 +71,7 @@ teardown() {
 	done
 
 	stop_started
-	wait_no_regions
-	read -r a r < <(pins)
-	assert_equal $((r - r0)) $((a - a0))
+	assert_pins_returned "$a0" "$r0" 180
 }
 
 # The PFNs of N pages from ADDR in process PID, from /proc/PID/pagemap.

@@ -13,8 +13,10 @@ setup() {
 }
 
 teardown() {
-	stop_started
+	local rc=0
+	stop_started || rc=1
 	unload_module
+	return $rc
 }
 
 usage_of() { # USER FIELD [MEMLOCK_KB]
@@ -47,7 +49,6 @@ usage_of() { # USER FIELD [MEMLOCK_KB]
 	assert_equal "$(usage_of daemon pinned_pages)" 0
 	# Giving a region back lets the user pin again.
 	stop_started
-	wait_no_regions
 	assert_equal "$(usage_of nobody locked_pages)" 0
 	TUSER=nobody TMEMLOCK=64 start_target -m mmap -p 4
 	echo attach >&7

@@ -49,20 +49,31 @@ teardown() {
 	assert_equal "$(regions_listed)" 0
 }
 
-@test "never-touched memory (no PTE yet) attaches and the process sees the header" {
+@test "never-touched memory (no PTE yet) attaches: pinned, present, counted into" {
 	start_target -m lazy -p 4
 	# Nothing is resident before the attach: pagemap's present bit (63).
 	for i in 0 1 2 3; do
 		assert_equal "$(pagemap_present "$TPID" $((TADDR + i * 4096)))" 0
 	done
+	read -r a0 r0 < <(pins)
 	attach "$TPID" "$TADDR" "$TLEN"
+	read -r a1 r1 < <(pins)
+	assert_equal $((a1 - a0)) 4
+	for i in 0 1 2 3; do
+		assert_equal "$(pagemap_present "$TPID" $((TADDR + i * 4096)))" 1
+	done
+	last=$(((4 * 4096 - 64) / 8 - 1))
 	"$CTL" add "$RID" 500 9
+	"$CTL" add "$RID" "$last" 7
 	line=$(target_print)
 	[[ $line == state=attached* ]]
 	assert_equal "$(counter_of "$line" 0)" 0
+	# Counter 500 is on the first page, the last counter on the fourth.
+	assert_equal "$(mem_counter "$TPID" "$TADDR" 500)" 9
+	assert_equal "$(mem_counter "$TPID" "$TADDR" "$last")" 7
 	run "$CTL" -j show "$RID"
 	assert_equal "$(jq -r .npages <<<"$output")" 4
-	assert_equal "$(jq -r .ncounters <<<"$output")" $(((4 * 4096 - 64) / 8))
+	assert_equal "$(jq -r .ncounters <<<"$output")" $((last + 1))
 }
 
 @test "a range that starts and ends inside pages pins the covering pages" {

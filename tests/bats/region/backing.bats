@@ -16,12 +16,12 @@ setup() {
 }
 
 teardown() {
-	stop_started
-	wait_no_regions || true
+	local rc=0
+	stop_started || rc=1
 	grep -q "^$DEVMAP " /proc/modules && rmmod "$DEVMAP"
 	[ -n "${HUGE0:-}" ] && echo "$HUGE0" >/proc/sys/vm/nr_hugepages
 	[ -n "${TMPFS:-}" ] && umount "$TMPFS"
-	return 0
+	return $rc
 }
 
 # The name /proc/PID/maps gives the mapping that starts at ADDR.

@@ -20,11 +20,12 @@ teardown() {
 	"$CTL" add "$RID" 0 1
 	pfn=$(pagemap_pfn "$TPID" "$TADDR")
 
-	# The child writes 424242 into its copy, prints, waits, prints again;
-	# meanwhile the parent's counter moves.
+	# The child writes 424242 into its copy and prints; the parent's
+	# counter moves; then the child prints again.
 	echo fork >&7
 	wait_lines "$TOUT" '^child state=' 1
 	"$CTL" add "$RID" 0 100
+	echo continue >&7
 	wait_lines "$TOUT" '^child=' 1
 	child=$(grep '^child state=' "$TOUT")
 	first=$(head -n 1 <<<"$child")

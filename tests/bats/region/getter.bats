@@ -14,8 +14,10 @@ setup() {
 }
 
 teardown() {
-	stop_started
+	local rc=0
+	stop_started || rc=1
 	rmmod ctrmap_test_getter 2>/dev/null || true
+	return $rc
 }
 
 count_through_driver() { # USER ID

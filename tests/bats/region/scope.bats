@@ -13,8 +13,10 @@ setup() {
 }
 
 teardown() {
-	stop_started
+	local rc=0
+	stop_started || rc=1
 	unload_module
+	return $rc
 }
 
 load_scope() { # N
@@ -87,7 +89,6 @@ assert_attach_refused() { # REGEX
 		run grep '^attach' "$TOUT"
 		assert_output --regexp '^attached id=[0-9]+$'
 		stop_started
-		wait_no_regions
 		unload_module
 	done
 	load_scope 1

@@ -15,8 +15,10 @@ setup() {
 }
 
 teardown() {
-	stop_started
+	local rc=0
+	stop_started || rc=1
 	unload_module
+	return $rc
 }
 
 budget() {

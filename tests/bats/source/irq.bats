@@ -14,8 +14,10 @@ setup() {
 }
 
 teardown() {
-	stop_started
+	local rc=0
+	stop_started || rc=1
 	rmmod ctrmap_test_irqbench 2>/dev/null || true
+	return $rc
 }
 
 # Handler invocations of IRQ (default $IRQ) so far, all CPUs (bash builtins
