@@ -15,6 +15,11 @@
 #   make defconfig       module/.config with every option at its default
 #   make menuconfig      edit module/.config (kconfig-mconf)
 #   make check           the whole test suite (host unit tests, then the VM)
+#   make check-unit      the host unit tests alone (no guest)
+#   make check-bats FILE=tests/bats/region/fork.bats FILTER=REGEX KERNEL=rt
+#                        one BATS file or directory (default: all of
+#                        tests/bats), only the tests whose name matches
+#                        FILTER, in a guest of KERNEL (6.1, rt or debug)
 #   make check-debug     the debug-kernel lane: BATS, kmemleak, fuzz, stress
 #                        and fault injection on a KASAN/lockdep/kmemleak guest
 #                        kernel built once from linux-source-6.1 (README.md)
@@ -27,9 +32,11 @@ VERSION := $(shell dpkg-parsechangelog -l debian/changelog -SVersion | \
 ifeq ($(VERSION),)
 $(error cannot read the version from debian/changelog (dpkg-parsechangelog is in dpkg-dev))
 endif
-# The guest kernel: newest bookworm 6.1 generic kernel installed on this host.
-KVER ?= $(shell cd /boot 2>/dev/null && ls vmlinuz-6.1.0-*-amd64 2>/dev/null | \
-	grep -v -- -rt- | sed 's/^vmlinuz-//' | sort -V | tail -n1)
+# The kernel to build against: the newest bookworm 6.1 generic kernel whose
+# headers are installed (tests/lib/deps installs them; guests boot kernels
+# unpacked in a cache, tests/lib/guest-kernel: none is installed here).
+KVER ?= $(shell ls -d /lib/modules/6.1.0-*-amd64/build 2>/dev/null | \
+	grep -v -- -rt- | sed 's|^/lib/modules/||; s|/build$$||' | sort -V | tail -n1)
 KDIR ?= /lib/modules/$(KVER)/build
 O_MOD ?= $(CURDIR)/build/kernel-$(KVER)
 
@@ -44,7 +51,7 @@ KCONFIG := module/Kconfig
 CONFIG_H := module/ctrmap_config.h
 
 .PHONY: all user install dkms-tree install-dkms deb modules test-tools test-modules defconfig \
-	olddefconfig menuconfig check check-debug demo vm-shell clean
+	olddefconfig menuconfig check check-unit check-bats check-debug demo vm-shell clean
 
 all: user $(CONFIG_H)
 
@@ -159,6 +166,20 @@ test-modules: modules
 
 check:
 	tests/check
+
+check-unit:
+	tests/lib/deps
+	$(MAKE) -s test-tools
+	$(MAKE) -s -C tests/unit check
+
+FILE ?= tests/bats
+FILTER ?=
+KERNEL ?= 6.1
+check-bats:
+	tests/lib/deps
+	$(MAKE) -s test-tools
+	tests/vm/run --kernel '$(KERNEL)' -- bats --tap -r '$(FILE)' \
+		$(if $(FILTER),--filter '$(FILTER)')
 
 check-debug:
 	tests/check-debug
