@@ -22,9 +22,9 @@
 #                        FILTER, in a guest of KERNEL (6.1, rt or debug)
 #   make check-debug     the debug-kernel lane: BATS, kmemleak, fuzz, stress
 #                        and fault injection on a KASAN/lockdep/kmemleak guest
-#                        kernel built once from linux-source-6.1 (README.md)
+#                        kernel built once from linux-source-6.1 (tests/README.md)
 #   make vm-shell        an interactive root shell in a guest with ctrmap.ko
-#   make demo            the main job: see README.md
+#   make demo            the main job: see tests/README.md
 
 # The version is kept in one place, debian/changelog: its upstream part.
 VERSION := $(shell dpkg-parsechangelog -l debian/changelog -SVersion | \

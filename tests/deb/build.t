@@ -37,7 +37,7 @@ chmod 755 "$tmp"
 log=$tmp/log
 : >"$log"
 
-echo "1..20"
+echo "1..21"
 
 version=$(dpkg-parsechangelog -l debian/changelog -SVersion)
 upstream=${version%-*}
@@ -153,6 +153,20 @@ ok $? "libctrmap0: libctrmap.so.0 -> libctrmap.so.$upstream, Multi-Arch: same, a
 	exit $r
 )
 ok $? "libctrmap-dev: ctrmap/ctrmap.h, ctrmap/uapi.h (nothing in linux/), libctrmap.pc, the .so link, libctrmap(3), no static library"
+
+# The README and the quick start's example, under /usr/share/doc.
+(
+	r=0
+	has libctrmap-dev /usr/share/doc/libctrmap-dev/examples/ticker.c || r=1
+	for p in ctrmap-dkms libctrmap-dev counterctl; do
+		grep -qE "^/usr/share/doc/$p/README\.md(\.gz)?$" "$tmp/$p.files" ||
+			{ say "$p lacks /usr/share/doc/$p/README.md"; r=1; }
+	done
+	cmp -s examples/ticker.c "$tmp/libctrmap-dev/usr/share/doc/libctrmap-dev/examples/ticker.c" ||
+		{ say "the shipped ticker.c is not examples/ticker.c"; r=1; }
+	exit $r
+)
+ok $? "README.md in each package's /usr/share/doc, examples/ticker.c in libctrmap-dev's"
 
 has counterctl /usr/sbin/counterctl /usr/share/man/man8/counterctl.8.gz \
 	/usr/share/bash-completion/completions/counterctl &&
