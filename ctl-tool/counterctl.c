@@ -37,8 +37,10 @@ static void usage(FILE *fp)
 	      "\n"
 	      "Options:\n"
 	      "  -j, --json     print JSON instead of text\n"
+	      "  -p, --pretty   print JSON indented for humans (implies -j)\n"
 	      "  -h, --help     show this help\n"
 	      "  -V, --version  show counterctl's version\n"
+	      "-j and -p may also follow the command, each as a word of its own.\n"
 	      "\n"
 	      "Commands:\n", fp);
 	for (size_t i = 0; i < NCOMMANDS; i++)
@@ -89,24 +91,59 @@ static int help(int argc, char **argv)
 	return CTL_EXIT_OK;
 }
 
+/* -j or -p asks for format; -p wins over -j, whatever the order. */
+static void set_format(struct ctl_options *opts, enum print_format format)
+{
+	if (format > opts->format)
+		opts->format = format;
+}
+
+/*
+ * The command's arguments without the -j, --json, -p and --pretty that
+ * follow the command (as ip and bpftool take them), up to "--": those
+ * set opts. Returns the new argc; argv[argc] stays NULL.
+ */
+static int take_format_options(struct ctl_options *opts, int argc,
+			       char **argv)
+{
+	int i, n = 1;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json"))
+			set_format(opts, PRINT_FORMAT_JSON);
+		else if (!strcmp(argv[i], "-p") || !strcmp(argv[i], "--pretty"))
+			set_format(opts, PRINT_FORMAT_PRETTY);
+		else
+			argv[n++] = argv[i];
+	}
+	while (i < argc)
+		argv[n++] = argv[i++];
+	argv[n] = NULL;
+	return n;
+}
+
 static int run(int argc, char **argv)
 {
 	static const struct option long_options[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct ctl_options opts = { .json = false };
+	struct ctl_options opts = { .format = PRINT_FORMAT_TEXT };
 	const struct ctl_cmd *cmd;
 	int c;
 
 	opterr = 0;	/* getopt would name argv[0]; report it ourselves */
 	/* "+": options end at the command; the rest is the command's. */
-	while ((c = getopt_long(argc, argv, "+jhV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+jphV", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'j':
-			opts.json = true;
+			set_format(&opts, PRINT_FORMAT_JSON);
+			break;
+		case 'p':
+			set_format(&opts, PRINT_FORMAT_PRETTY);
 			break;
 		case 'h':
 			usage(stdout);
@@ -138,6 +175,7 @@ static int run(int argc, char **argv)
 	cmd = find_command(argv[0]);
 	if (!cmd)
 		return unknown_command(argv[0]);
+	argc = take_format_options(&opts, argc, argv);
 	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		fputs(cmd->help, stdout);
 		return CTL_EXIT_OK;

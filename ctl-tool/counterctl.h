@@ -10,10 +10,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "print.h"
+
 struct ctrmap_handle;
 struct ctrmap_region_info;
 struct ctrmap_source;
-struct printer;
 
 /* Exit status of counterctl, documented in its --help. */
 enum {
@@ -22,9 +23,9 @@ enum {
 	CTL_EXIT_USAGE = 2,	/* unknown command or option, bad arguments */
 };
 
-/* Global options, parsed before the command. */
+/* Global options: before the command, or -j and -p also after it. */
 struct ctl_options {
-	bool json;
+	enum print_format format;	/* -j, -p */
 };
 
 struct ctl_cmd {

@@ -53,8 +53,8 @@ static int time_left(int64_t deadline)
 	return left > INT_MAX ? INT_MAX : (int)left;
 }
 
-int watch_loop(struct ctrmap_handle *h, FILE *out, bool json, uint64_t count,
-	       int64_t timeout_ms, int stop_fd)
+int watch_loop(struct ctrmap_handle *h, FILE *out, enum print_format format,
+	       uint64_t count, int64_t timeout_ms, int stop_fd)
 {
 	int64_t deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
 	struct pollfd pfd[2] = {
@@ -71,7 +71,7 @@ int watch_loop(struct ctrmap_handle *h, FILE *out, bool json, uint64_t count,
 		/* Events already received first: poll() does not see them. */
 		ret = ctrmap_next_event(h, &ev, 0);
 		if (!ret) {
-			print_begin(&p, out, json);
+			print_begin(&p, out, format);
 			watch_print_event(&p, &ev);
 			print_end(&p);
 			if (fflush(out) == EOF)
@@ -172,7 +172,7 @@ static int watch_run(const struct ctl_options *opts, int argc, char **argv)
 	}
 	/* Scripts wait for this before they make events happen. */
 	fputs("watching\n", stderr);
-	status = watch_loop(h, stdout, opts->json, count, timeout_ms, sfd);
+	status = watch_loop(h, stdout, opts->format, count, timeout_ms, sfd);
 
 out_close:
 	ctrmap_close(h);

@@ -20,7 +20,7 @@ void watch_print_event(struct printer *p, const struct ctrmap_event *ev);
  * or stop_fd becoming readable (what is readable is consumed). Returns a
  * CTL_EXIT_* status.
  */
-int watch_loop(struct ctrmap_handle *h, FILE *out, bool json, uint64_t count,
-	       int64_t timeout_ms, int stop_fd);
+int watch_loop(struct ctrmap_handle *h, FILE *out, enum print_format format,
+	       uint64_t count, int64_t timeout_ms, int stop_fd);
 
 #endif /* CTL_WATCH_H */

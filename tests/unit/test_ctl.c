@@ -190,6 +190,10 @@ static void test_usage(void)
 	      "watch", "--timeout", "1s");
 	USAGE("watch extra argument", "unexpected argument 'x'", "watch", "x");
 	USAGE("unknown command", "unknown command 'frobnicate'", "frobnicate");
+	USAGE("list -- -j: -j after -- is the command's",
+	      "unexpected argument '-j'", "list", "--", "-j");
+	USAGE("detach -jp: not taken apart after the command",
+	      "invalid region ID '-jp'", "detach", "-jp");
 
 	ctl(&r, "--help", NULL);
 	is_int(r.status, 0, "--help: exit 0");
@@ -390,6 +394,13 @@ static void test_silent_commands(void)
 	ctl(&r, "-j", "detach", "0x4", NULL);
 	fake_wait(&fk);
 	silent("detach -j", CTRMAP_CMD_DETACH, &r, tb);
+
+	script_reply(act_reply(CTRMAP_CMD_DETACH, 4));
+	ctl(&r, "detach", "-j", "0x4", "--pretty", NULL);
+	fake_wait(&fk);
+	silent("detach -j ID --pretty", CTRMAP_CMD_DETACH, &r, tb);
+	ok(nla_get_u32(tb[CTRMAP_A_REGION_ID]) == 4,
+	   "detach -j ID --pretty: the ID is the argument left");
 
 	script_error(-ENOENT, "no such region", 20, -1);
 	ctl(&r, "detach", "9", NULL);
@@ -602,6 +613,45 @@ static void test_list(void)
 	ok(tb[CTRMAP_A_PID] && nla_get_u32(tb[CTRMAP_A_PID]) == 1234,
 	   "list --pid: the filter is sent");
 
+	/* -j and -p after the command, as ip and bpftool take them. */
+	{
+		char before[sizeof(r.out)];
+
+		script_list(false);
+		ctl(&r, "-j", "list", NULL);
+		fake_wait(&fk);
+		memcpy(before, r.out, sizeof(before));
+		script_list(false);
+		ctl(&r, "list", "-j", NULL);
+		fake_wait(&fk);
+		is_int(r.status, 0, "list -j: exit 0");
+		ok(before[0] == '[' && !strcmp(r.out, before),
+		   "list -j: the JSON of -j list");
+		script_list(false);
+		ctl(&r, "list", "--json", "--pid", "1234", NULL);
+		fake_wait(&fk);
+		ok(r.status == 0 && r.out[0] == '[',
+		   "list --json --pid 1234: JSON, and the command's option");
+		request(tb);
+		ok(tb[CTRMAP_A_PID] && nla_get_u32(tb[CTRMAP_A_PID]) == 1234,
+		   "list --json --pid 1234: the filter is sent");
+	}
+	script_list(false);
+	ctl(&r, "list", "-p", NULL);
+	fake_wait(&fk);
+	is_int(r.status, 0, "list -p: exit 0");
+	ok(!strncmp(r.out, "[\n    {\n        \"id\": 3,\n", 24),
+	   "list -p: pretty JSON");
+	check_jq(r.out, "[.[].id]", "[3,12]", "list -p: valid JSON");
+	script_list(false);
+	ctl(&r, "-p", "list", "-j", NULL);
+	fake_wait(&fk);
+	ok(!strncmp(r.out, "[\n    {\n", 8), "-p list -j: -p wins over -j");
+	script_list(false);
+	ctl(&r, "--pretty", "list", NULL);
+	fake_wait(&fk);
+	ok(!strncmp(r.out, "[\n    {\n", 8), "--pretty list: pretty JSON");
+
 	script_list(true);
 	ctl(&r, "list", NULL);
 	fake_wait(&fk);
@@ -665,6 +715,32 @@ static void test_show(void)
 	   "show -v: the pages after the rest");
 	request(tb);
 	ok(tb[CTRMAP_A_VERBOSE] != NULL, "show -v: verbose asked");
+
+	script_show(0);
+	ctl(&r, "show", "-p", "3", NULL);
+	fake_wait(&fk);
+	is_str(r.out,
+	       "{\n"
+	       "    \"id\": 3,\n"
+	       "    \"pid\": 1234,\n"
+	       "    \"comm\": \"reader\",\n"
+	       "    \"addr\": 139637976743936,\n"
+	       "    \"len\": 4096,\n"
+	       "    \"npages\": 1,\n"
+	       "    \"ncounters\": 504,\n"
+	       "    \"state\": \"attached\",\n"
+	       "    \"bindings\": [\n"
+	       "        {\n"
+	       "            \"index\": 0,\n"
+	       "            \"source\": \"timer:1ms\"\n"
+	       "        },\n"
+	       "        {\n"
+	       "            \"index\": 2,\n"
+	       "            \"source\": \"irq:11\"\n"
+	       "        }\n"
+	       "    ]\n"
+	       "}\n",
+	       "show -p ID: pretty JSON, -p between the command and its argument");
 
 	script_show(2);
 	ctl(&r, "-j", "show", "3", "--verbose", NULL);
