@@ -24,7 +24,7 @@ static const struct ctl_cmd *const commands[] = {
 	&cmd_unbind,
 	&cmd_list,
 	&cmd_show,
-	&cmd_watch,
+	&cmd_monitor,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -43,9 +43,13 @@ static void usage(FILE *fp)
 	      "-j and -p may also follow the command, each as a word of its own.\n"
 	      "\n"
 	      "Commands:\n", fp);
-	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(fp, "  %-10s %s\n", commands[i]->name,
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		fprintf(fp, "  %-10s %s", commands[i]->name,
 			commands[i]->summary);
+		if (commands[i]->alias)
+			fprintf(fp, " (alias: %s)", commands[i]->alias);
+		fputc('\n', fp);
+	}
 	fputs("  help       show a command's help: counterctl help COMMAND\n"
 	      "\n"
 	      "Exit status:\n"
@@ -58,7 +62,8 @@ static void usage(FILE *fp)
 static const struct ctl_cmd *find_command(const char *name)
 {
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		if (!strcmp(commands[i]->name, name))
+		if (!strcmp(commands[i]->name, name) ||
+		    (commands[i]->alias && !strcmp(commands[i]->alias, name)))
 			return commands[i];
 	return NULL;
 }

@@ -30,6 +30,8 @@ struct ctl_options {
 
 struct ctl_cmd {
 	const char *name;
+	const char *alias;	/* another name for it (ip's "monitor" is also
+				 * our "watch"), or NULL */
 	const char *summary;	/* one line in counterctl --help */
 	const char *help;	/* counterctl help NAME, NAME --help */
 	/* argv[0] is the command name. Returns a CTL_EXIT_* status. */
@@ -44,7 +46,7 @@ extern const struct ctl_cmd cmd_bind;
 extern const struct ctl_cmd cmd_unbind;
 extern const struct ctl_cmd cmd_list;
 extern const struct ctl_cmd cmd_show;
-extern const struct ctl_cmd cmd_watch;
+extern const struct ctl_cmd cmd_monitor;
 
 /* Open the ctrmap handle, reporting failure. 0 or CTL_EXIT_FAILED. */
 int ctl_open(struct ctrmap_handle **h);

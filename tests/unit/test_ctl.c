@@ -5,7 +5,7 @@
  * handle on the fake. Checks each subcommand's argument parsing (exit 2
  * and the message), the request it sends, its text and JSON output (JSON
  * also through jq where installed), the kernel's errors on stderr (exit
- * 1), and watch's stopping rules.
+ * 1), and monitor's filters and stopping rules.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -184,11 +184,20 @@ static void test_usage(void)
 	      "show", "--verbose=1", "1");
 	USAGE("show unknown long option", "unknown option '--pages'",
 	      "show", "1", "--pages");
-	USAGE("watch --count 0", "the count must be 1 or more",
-	      "watch", "--count", "0");
-	USAGE("watch --timeout junk", "invalid timeout '1s'",
-	      "watch", "--timeout", "1s");
-	USAGE("watch extra argument", "unexpected argument 'x'", "watch", "x");
+	USAGE("monitor --count 0", "the count must be 1 or more",
+	      "monitor", "--count", "0");
+	USAGE("monitor --timeout junk", "invalid timeout '1s'",
+	      "monitor", "--timeout", "1s");
+	USAGE("monitor extra argument", "unexpected argument 'x'",
+	      "monitor", "x");
+	USAGE("monitor --region junk", "invalid region ID '-1'",
+	      "monitor", "--region=-1");
+	USAGE("monitor --pid 0", "the pid must be 1 or more",
+	      "monitor", "--pid", "0");
+	USAGE("monitor --pid without value", "option '--pid' needs a value",
+	      "monitor", "--pid");
+	USAGE("watch, monitor's alias: its options",
+	      "the count must be 1 or more", "watch", "--count", "0");
 	USAGE("unknown command", "unknown command 'frobnicate'", "frobnicate");
 	USAGE("list -- -j: -j after -- is the command's",
 	      "unexpected argument '-j'", "list", "--", "-j");
@@ -200,12 +209,14 @@ static void test_usage(void)
 	ok(strstr(r.out, "  attach ") && strstr(r.out, "  detach ") &&
 	   strstr(r.out, "  add ") && strstr(r.out, "  bind ") &&
 	   strstr(r.out, "  unbind ") && strstr(r.out, "  list ") &&
-	   strstr(r.out, "  show ") && strstr(r.out, "  watch ") &&
+	   strstr(r.out, "  show ") && strstr(r.out, "  monitor ") &&
 	   strstr(r.out, "  status "), "--help: lists every command");
+	ok(strstr(r.out, "  monitor    print the module's events as they happen (alias: watch)\n") != NULL,
+	   "--help: names monitor's alias");
 	{
 		static const char *const cmds[] = {
 			"attach", "detach", "add", "bind", "unbind", "list",
-			"show", "watch",
+			"show", "monitor", "watch",
 		};
 
 		for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
@@ -233,10 +244,9 @@ static void test_no_module(void)
 	is_int(r.status, CTL_EXIT_FAILED, "no module: exit 1");
 	ok(strstr(r.err, "counterctl: cannot open the ctrmap control channel: No such file or directory\n") != NULL,
 	   "no module: says why");
-	ctl(&r, "watch", "--timeout", "1", NULL);
-	is_int(r.status, CTL_EXIT_FAILED, "no module: watch: exit 1");
-	is_str(strstr(r.err, "watching"), NULL,
-	       "no module: watch: not 'watching'");
+	ctl(&r, "monitor", "--ready", "--timeout", "1", NULL);
+	is_int(r.status, CTL_EXIT_FAILED, "no module: monitor: exit 1");
+	is_str(strstr(r.err, "ready"), NULL, "no module: monitor: not 'ready'");
 	open_error = 0;
 }
 
@@ -798,46 +808,162 @@ static void script_watch(int n)
 	fake_start(&fk);
 }
 
-static void test_watch(void)
+static void test_monitor(void)
 {
 	struct result r;
 	int64_t t0;
 
 	script_watch(3);
-	ctl(&r, "watch", "--count", "2", NULL);
+	ctl(&r, "monitor", "--count", "2", NULL);
 	fake_wait(&fk);
-	is_int(r.status, 0, "watch --count 2: exit 0");
+	is_int(r.status, 0, "monitor --count 2: exit 0");
 	is_str(r.out,
 	       "detached region 3 pid 1234 reason exit\n"
 	       "detached region 4 pid 1234 reason 5\n",
-	       "watch --count 2: two lines, then stops");
-	is_str(r.err, "watching\n", "watch: 'watching' on stderr");
+	       "monitor --count 2: two lines, then stops");
+	is_str(r.err, "", "monitor: nothing on stderr");
 
 	script_watch(1);
-	ctl(&r, "-j", "watch", "--count", "1", NULL);
+	ctl(&r, "monitor", "--ready", "--count", "1", NULL);
+	fake_wait(&fk);
+	is_int(r.status, 0, "monitor --ready: exit 0");
+	is_str(r.err, "ready\n", "monitor --ready: 'ready' on stderr");
+
+	script_watch(2);
+	ctl(&r, "watch", "--count", "2", NULL);
+	fake_wait(&fk);
+	ok(r.status == 0 && !strcmp(r.out,
+				    "detached region 3 pid 1234 reason exit\n"
+				    "detached region 4 pid 1234 reason 5\n") &&
+	   !r.err[0], "watch: monitor by its old name");
+
+	script_watch(1);
+	ctl(&r, "-j", "monitor", "--count", "1", NULL);
 	fake_wait(&fk);
 	is_str(r.out,
 	       "{\"event\":\"detached\",\"id\":3,\"pid\":1234,\"reason\":\"exit\"}\n",
-	       "watch -j: one object per line");
-	check_jq(r.out, ".id", "3", "watch -j: valid JSON");
+	       "monitor -j: one object per line");
+	check_jq(r.out, ".id", "3", "monitor -j: valid JSON");
 
 	script_watch(1);
-	t0 = ctrmap_nl_now_ms();
-	ctl(&r, "watch", "--count", "5", "--timeout", "1", NULL);
+	ctl(&r, "monitor", "-p", "--count", "1", NULL);
 	fake_wait(&fk);
-	is_int(r.status, 0, "watch --timeout: exit 0");
-	ok(ctrmap_nl_now_ms() - t0 >= 950, "watch --timeout 1: took 1 s");
+	is_str(r.out,
+	       "{\n"
+	       "    \"event\": \"detached\",\n"
+	       "    \"id\": 3,\n"
+	       "    \"pid\": 1234,\n"
+	       "    \"reason\": \"exit\"\n"
+	       "}\n",
+	       "monitor -p: one indented object per event");
+
+	/* --timeout alone: the end asked for, not a failure. */
+	script_watch(1);
+	t0 = ctrmap_nl_now_ms();
+	ctl(&r, "monitor", "--timeout", "1", NULL);
+	fake_wait(&fk);
+	is_int(r.status, 0, "monitor --timeout, no --count: exit 0");
+	ok(ctrmap_nl_now_ms() - t0 >= 950, "monitor --timeout 1: took 1 s");
 	is_str(r.out, "detached region 3 pid 1234 reason exit\n",
-	       "watch --timeout: what came was printed");
+	       "monitor --timeout: what came was printed");
+	is_str(r.err, "", "monitor --timeout, no --count: nothing on stderr");
+
+	/* --timeout before --count events: a script must be able to tell. */
+	script_watch(1);
+	ctl(&r, "monitor", "--count", "5", "--timeout", "1", NULL);
+	fake_wait(&fk);
+	is_int(r.status, CTL_EXIT_FAILED,
+	       "monitor --count 5 --timeout 1, one event: exit 1");
+	is_str(r.out, "detached region 3 pid 1234 reason exit\n",
+	       "monitor --count 5 --timeout 1: what came was printed");
+	is_str(r.err,
+	       "counterctl: monitor: timed out after 1 s with 1 of 5 events\n",
+	       "monitor --count 5 --timeout 1: one line says so");
 
 	fake_reset(&fk);
 	fake_family_with_group(&fk, "nlctrl", "other");
 	fake_start(&fk);
-	ctl(&r, "watch", NULL);
+	ctl(&r, "monitor", "--ready", NULL);
 	fake_wait(&fk);
-	is_int(r.status, CTL_EXIT_FAILED, "watch without the group: exit 1");
-	ok(strstr(r.err, "cannot subscribe") && !strstr(r.err, "watching"),
-	   "watch without the group: says so, not 'watching'");
+	is_int(r.status, CTL_EXIT_FAILED, "monitor without the group: exit 1");
+	ok(strstr(r.err, "cannot subscribe") && !strstr(r.err, "ready"),
+	   "monitor without the group: says so, not 'ready'");
+}
+
+/*
+ * Script: events of regions and processes mixed, as (region, pid): (3,
+ * 1234) (4, 99) (5, 1234) (4, 1234) (6, 0: a process not visible to us).
+ */
+static void script_mixed_events(void)
+{
+	static const uint32_t events[][2] = {
+		{ 3, 1234 }, { 4, 99 }, { 5, 1234 }, { 4, 1234 }, { 6, 0 },
+	};
+	struct fake_step *s;
+
+	fake_reset(&fk);
+	fake_family_with_group(&fk, "nlctrl", CTRMAP_MCGRP_MONITOR);
+	fake_sleep(&fk, 50);
+	/* Two datagrams: events come several to a read, too. */
+	s = fake_send(&fk);
+	for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
+		if (i == 2)
+			s = fake_send(&fk);
+		part_notify(s, detached_msg(events[i][0], events[i][1],
+					    CTRMAP_REASON_EXIT));
+	}
+	fake_start(&fk);
+}
+
+static void test_monitor_filters(void)
+{
+	struct result r;
+
+	script_mixed_events();
+	ctl(&r, "monitor", "--region", "4", "--count", "2", NULL);
+	fake_wait(&fk);
+	is_int(r.status, 0, "monitor --region 4: exit 0");
+	is_str(r.out,
+	       "detached region 4 pid 99 reason exit\n"
+	       "detached region 4 pid 1234 reason exit\n",
+	       "monitor --region 4: region 4's events only");
+
+	script_mixed_events();
+	ctl(&r, "monitor", "--pid", "1234", "--count", "3", NULL);
+	fake_wait(&fk);
+	is_int(r.status, 0, "monitor --pid 1234: exit 0");
+	is_str(r.out,
+	       "detached region 3 pid 1234 reason exit\n"
+	       "detached region 5 pid 1234 reason exit\n"
+	       "detached region 4 pid 1234 reason exit\n",
+	       "monitor --pid 1234: process 1234's events only");
+
+	script_mixed_events();
+	ctl(&r, "-j", "monitor", "--pid", "1234", "--region", "0x4",
+	    "--count", "1", NULL);
+	fake_wait(&fk);
+	is_str(r.out,
+	       "{\"event\":\"detached\",\"id\":4,\"pid\":1234,\"reason\":\"exit\"}\n",
+	       "monitor --pid 1234 --region 4: both must match");
+
+	script_mixed_events();
+	ctl(&r, "monitor", "--region", "6", "--count", "1", NULL);
+	fake_wait(&fk);
+	is_str(r.out, "detached region 6 pid 0 reason exit\n",
+	       "monitor --region 6: an event whose process is not visible");
+
+	/* Only the events shown count towards --count. */
+	script_mixed_events();
+	ctl(&r, "monitor", "--pid", "99", "--count", "2", "--timeout", "1",
+	    NULL);
+	fake_wait(&fk);
+	is_int(r.status, CTL_EXIT_FAILED,
+	       "monitor --pid 99 --count 2: one such event, then the timeout: exit 1");
+	is_str(r.out, "detached region 4 pid 99 reason exit\n",
+	       "monitor --pid 99: its one event");
+	is_str(r.err,
+	       "counterctl: monitor: timed out after 1 s with 1 of 2 events\n",
+	       "monitor --pid 99 --count 2: counts only the events shown");
 }
 
 /* Whether process pid blocks signal sig (/proc/PID/status, SigBlk). */
@@ -874,7 +1000,7 @@ static void test_watch_signal(void)
 	if (child == 0) {
 		dup2(pipefd[1], STDOUT_FILENO);
 		script_watch(0);
-		ctl(&r, "watch", NULL);
+		ctl(&r, "watch", "--ready", NULL);
 		/* What the parent reads: status and stderr. */
 		printf("status=%d err=%s", r.status, r.err);
 		fflush(stdout);
@@ -892,7 +1018,7 @@ static void test_watch_signal(void)
 	waitpid(child, &status, 0);
 	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	   "watch: SIGTERM does not kill the process");
-	is_str(buf, "status=0 err=watching\n", "watch: SIGTERM: exit 0");
+	is_str(buf, "status=0 err=ready\n", "watch: SIGTERM: exit 0");
 }
 
 static void test_numbers(void)
@@ -982,7 +1108,8 @@ int main(void)
 	test_silent_commands();
 	test_list();
 	test_show();
-	test_watch();
+	test_monitor();
+	test_monitor_filters();
 	test_watch_signal();
 	fake_close(&fk);
 	return done_testing();

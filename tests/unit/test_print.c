@@ -10,11 +10,11 @@
 #include "attach.h"
 #include "jq.h"
 #include "list.h"
+#include "monitor.h"
 #include "print.h"
 #include "show.h"
 #include "status.h"
 #include "tap.h"
-#include "watch.h"
 
 /*
  * What fn prints through a printer in the given format, the top level an
@@ -528,7 +528,7 @@ static void test_show(void)
 
 static void print_event(struct printer *p, const void *arg)
 {
-	watch_print_event(p, arg);
+	monitor_print_event(p, arg);
 }
 
 static void test_event(void)
