@@ -15,6 +15,8 @@
 #error "CTRMAP_VERSION must be defined by the build"
 #endif
 
+static const struct ctl_cmd cmd_help;
+
 static const struct ctl_cmd *const commands[] = {
 	&cmd_status,
 	&cmd_attach,
@@ -25,6 +27,7 @@ static const struct ctl_cmd *const commands[] = {
 	&cmd_list,
 	&cmd_show,
 	&cmd_monitor,
+	&cmd_help,
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -50,7 +53,7 @@ static void usage(FILE *fp)
 			fprintf(fp, " (alias: %s)", commands[i]->alias);
 		fputc('\n', fp);
 	}
-	fputs("  help       show a command's help: counterctl help COMMAND\n"
+	fputs("Commands may be abbreviated to a prefix no other command has: li is list.\n"
 	      "\n"
 	      "Exit status:\n"
 	      "  0  success\n"
@@ -59,42 +62,89 @@ static void usage(FILE *fp)
 	      fp);
 }
 
-static const struct ctl_cmd *find_command(const char *name)
+/* cmd's name or alias that begins with the len bytes of word, or NULL. */
+static const char *name_with_prefix(const struct ctl_cmd *cmd,
+				    const char *word, size_t len)
 {
-	for (size_t i = 0; i < NCOMMANDS; i++)
-		if (!strcmp(commands[i]->name, name) ||
-		    (commands[i]->alias && !strcmp(commands[i]->alias, name)))
-			return commands[i];
+	if (!strncmp(cmd->name, word, len))
+		return cmd->name;
+	if (cmd->alias && !strncmp(cmd->alias, word, len))
+		return cmd->alias;
 	return NULL;
 }
 
-static int unknown_command(const char *name)
+/*
+ * The command word names, as ip finds them: a command's name or alias in
+ * full, or else a prefix of only one command's ("li" is list). A name in
+ * full wins even where it begins another command's name. 0, or a usage
+ * error reported (CTL_EXIT_USAGE): no such command, or a prefix of
+ * several, which are named.
+ */
+static int find_command(const char *word, const struct ctl_cmd **found)
 {
-	fprintf(stderr, "counterctl: unknown command '%s'\nTry 'counterctl --help'.\n",
-		name);
+	size_t len = strlen(word), n = 0;
+
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		if (!strcmp(commands[i]->name, word) ||
+		    (commands[i]->alias && !strcmp(commands[i]->alias, word))) {
+			*found = commands[i];
+			return 0;
+		}
+	}
+	for (size_t i = 0; len && i < NCOMMANDS; i++) {
+		if (name_with_prefix(commands[i], word, len)) {
+			*found = commands[i];
+			n++;
+		}
+	}
+	if (n == 1)
+		return 0;
+	if (!n) {
+		fprintf(stderr, "counterctl: unknown command '%s'\n", word);
+	} else {
+		fprintf(stderr, "counterctl: ambiguous command '%s':", word);
+		for (size_t i = 0, k = 0; i < NCOMMANDS; i++) {
+			const char *name = name_with_prefix(commands[i], word,
+							    len);
+
+			if (name)
+				fprintf(stderr, "%s %s", k++ ? "," : "", name);
+		}
+		fputc('\n', stderr);
+	}
+	fputs("Try 'counterctl --help'.\n", stderr);
 	return CTL_EXIT_USAGE;
 }
 
 /* counterctl help [COMMAND] */
-static int help(int argc, char **argv)
+static int help_run(const struct ctl_options *opts, int argc, char **argv)
 {
 	const struct ctl_cmd *cmd;
 
+	(void)opts;
 	if (argc < 2) {
 		usage(stdout);
 		return CTL_EXIT_OK;
 	}
-	if (argc > 2) {
-		fprintf(stderr, "counterctl: help: unexpected argument '%s'\n",
-			argv[2]);
+	if (argc > 2)
+		return ctl_usage_error(&cmd_help, "unexpected argument '%s'",
+				       argv[2]);
+	if (find_command(argv[1], &cmd))
 		return CTL_EXIT_USAGE;
-	}
-	cmd = find_command(argv[1]);
-	if (!cmd)
-		return unknown_command(argv[1]);
 	fputs(cmd->help, stdout);
 	return CTL_EXIT_OK;
 }
+
+static const struct ctl_cmd cmd_help = {
+	.name = "help",
+	.summary = "show a command's help: counterctl help COMMAND",
+	.help =
+		"Usage: counterctl help [COMMAND]\n"
+		"\n"
+		"Show COMMAND's help (COMMAND --help shows the same), or without one\n"
+		"counterctl's: the options, the commands and the exit status.\n",
+	.run = help_run,
+};
 
 /* -j or -p asks for format; -p wins over -j, whatever the order. */
 static void set_format(struct ctl_options *opts, enum print_format format)
@@ -174,12 +224,8 @@ static int run(int argc, char **argv)
 		usage(stderr);
 		return CTL_EXIT_USAGE;
 	}
-	if (!strcmp(argv[0], "help"))
-		return help(argc, argv);
-
-	cmd = find_command(argv[0]);
-	if (!cmd)
-		return unknown_command(argv[0]);
+	if (find_command(argv[0], &cmd))
+		return CTL_EXIT_USAGE;
 	argc = take_format_options(&opts, argc, argv);
 	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		fputs(cmd->help, stdout);

@@ -199,10 +199,30 @@ static void test_usage(void)
 	USAGE("watch, monitor's alias: its options",
 	      "the count must be 1 or more", "watch", "--count", "0");
 	USAGE("unknown command", "unknown command 'frobnicate'", "frobnicate");
+	USAGE("empty command", "unknown command ''", "");
+	USAGE("ambiguous prefix", "counterctl: ambiguous command 'a': attach, add\n",
+	      "a");
+	USAGE("ambiguous prefix, after options",
+	      "counterctl: ambiguous command 's': status, show\n", "-j", "s");
+	USAGE("help with an ambiguous prefix",
+	      "counterctl: ambiguous command 'a': attach, add\n", "help", "a");
+	USAGE("a prefix of no command", "unknown command 'lists'", "lists");
+	USAGE("help, two arguments", "unexpected argument 'x'",
+	      "help", "list", "x");
 	USAGE("list -- -j: -j after -- is the command's",
 	      "unexpected argument '-j'", "list", "--", "-j");
 	USAGE("detach -jp: not taken apart after the command",
 	      "invalid region ID '-jp'", "detach", "-jp");
+
+	ctl(&r, "help", "li", NULL);
+	ok(r.status == 0 && !strncmp(r.out, "Usage: counterctl [-j] list ", 28),
+	   "help li: list's help");
+	ctl(&r, "w", "--help", NULL);
+	ok(r.status == 0 && !strncmp(r.out, "Usage: counterctl [-j] monitor ", 31),
+	   "w --help: a prefix of monitor's alias is monitor");
+	ctl(&r, "he", NULL);
+	ok(r.status == 0 && !strncmp(r.out, "Usage: counterctl [OPTIONS]", 27),
+	   "he: help, abbreviated too");
 
 	ctl(&r, "--help", NULL);
 	is_int(r.status, 0, "--help: exit 0");
@@ -667,6 +687,13 @@ static void test_list(void)
 	fake_wait(&fk);
 	is_str(r.out, "ID PID COMM ADDR LEN PAGES COUNTERS STATE BINDINGS\n",
 	       "list empty: the header only");
+	script_list(true);
+	ctl(&r, "li", "-j", NULL);
+	fake_wait(&fk);
+	g = request(tb);
+	ok(r.status == 0 && !strcmp(r.out, "[]\n") && g &&
+	   g->cmd == CTRMAP_CMD_GET,
+	   "li -j: list, abbreviated as ip allows");
 	script_list(true);
 	ctl(&r, "--json", "list", NULL);
 	fake_wait(&fk);
