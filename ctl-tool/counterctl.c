@@ -9,7 +9,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <ctrmap/ctrmap.h>
+
 #include "counterctl.h"
+#include "print.h"
 
 #ifndef CTRMAP_VERSION
 #error "CTRMAP_VERSION must be defined by the build"
@@ -42,7 +45,7 @@ static void usage(FILE *fp)
 	      "  -j, --json     print JSON instead of text\n"
 	      "  -p, --pretty   print JSON indented for humans (implies -j)\n"
 	      "  -h, --help     show this help\n"
-	      "  -V, --version  show counterctl's version\n"
+	      "  -V, --version  show the versions of counterctl, libctrmap and the module\n"
 	      "-j and -p may also follow the command, each as a word of its own.\n"
 	      "\n"
 	      "Commands:\n", fp);
@@ -146,6 +149,46 @@ static const struct ctl_cmd cmd_help = {
 	.run = help_run,
 };
 
+/*
+ * The loaded module's version into buf, from sysfs (every ctrmap module
+ * sets MODULE_VERSION): asking the module itself would resolve the
+ * family, and that loads it. 0, or -errno (-ENOENT: not loaded).
+ */
+static int module_version(char *buf, size_t size)
+{
+	FILE *fp = fopen("/sys/module/ctrmap/version", "re");
+	int err = 0;
+
+	if (!fp)
+		return -errno;
+	if (!fgets(buf, (int)size, fp))
+		err = -EIO;
+	fclose(fp);
+	buf[strcspn(buf, "\n")] = '\0';
+	return err;
+}
+
+/* counterctl --version: the tool's, the library's and the module's. */
+static int version(enum print_format format)
+{
+	char module[64];
+	struct printer p;
+
+	print_begin(&p, stdout, format);
+	print_string(&p, PRINT_ANY, "counterctl", "counterctl %s\n",
+		     CTRMAP_VERSION);
+	print_string(&p, PRINT_ANY, "libctrmap", "libctrmap %s\n",
+		     ctrmap_version());
+	if (!module_version(module, sizeof(module)))
+		print_string(&p, PRINT_ANY, "module", "ctrmap module %s\n",
+			     module);
+	else
+		print_string(&p, PRINT_FP, NULL, "%s",
+			     "ctrmap module not loaded\n");
+	print_end(&p);
+	return CTL_EXIT_OK;
+}
+
 /* -j or -p asks for format; -p wins over -j, whatever the order. */
 static void set_format(struct ctl_options *opts, enum print_format format)
 {
@@ -188,6 +231,7 @@ static int run(int argc, char **argv)
 	};
 	struct ctl_options opts = { .format = PRINT_FORMAT_TEXT };
 	const struct ctl_cmd *cmd;
+	bool show_version = false;
 	int c;
 
 	opterr = 0;	/* getopt would name argv[0]; report it ourselves */
@@ -204,8 +248,9 @@ static int run(int argc, char **argv)
 			usage(stdout);
 			return CTL_EXIT_OK;
 		case 'V':
-			printf("counterctl %s\n", CTRMAP_VERSION);
-			return CTL_EXIT_OK;
+			/* After the other options: -j may follow it. */
+			show_version = true;
+			break;
 		default:
 			if (optopt)
 				fprintf(stderr, "counterctl: unknown option '-%c'\n",
@@ -218,6 +263,8 @@ static int run(int argc, char **argv)
 		}
 	}
 
+	if (show_version)
+		return version(opts.format);
 	argc -= optind;
 	argv += optind;
 	if (argc < 1) {

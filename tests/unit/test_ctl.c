@@ -25,12 +25,18 @@
 
 int counterctl_main(int argc, char **argv);
 int __wrap_ctrmap_open(struct ctrmap_handle **h);
+FILE *__real_fopen(const char *path, const char *mode);
+FILE *__wrap_fopen(const char *path, const char *mode);
 
 static struct fake fk;
 static int open_error;		/* ctrmap_open()'s failure, if not 0 */
+static int nopens;		/* ctrmap_open() calls */
+/* What /sys/module/ctrmap/version holds; NULL: no module loaded. */
+static const char *sysfs_version;
 
 int __wrap_ctrmap_open(struct ctrmap_handle **h)
 {
+	nopens++;
 	if (open_error) {
 		*h = NULL;
 		return open_error;
@@ -52,6 +58,25 @@ static void slurp(FILE *fp, char *buf, size_t size)
 	n = fread(buf, 1, size - 1, fp);
 	buf[n] = '\0';
 	fclose(fp);
+}
+
+/* counterctl's fopen() (ld --wrap): the module's sysfs version is ours. */
+FILE *__wrap_fopen(const char *path, const char *mode)
+{
+	FILE *fp;
+
+	if (strcmp(path, "/sys/module/ctrmap/version"))
+		return __real_fopen(path, mode);
+	if (!sysfs_version) {
+		errno = ENOENT;
+		return NULL;
+	}
+	fp = tmpfile();
+	if (!fp)
+		abort();
+	fputs(sysfs_version, fp);
+	rewind(fp);
+	return fp;
 }
 
 /* Run counterctl with the arguments (NULL-terminated); capture it all. */
@@ -253,6 +278,45 @@ static void test_usage(void)
 			   "%s --help: its usage", cmds[i]);
 		}
 	}
+}
+
+/* --version: the tool's, the library's, the module's if loaded. */
+static void test_version(void)
+{
+	struct result r;
+
+	nopens = 0;
+	sysfs_version = "0.1.0-module\n";
+	ctl(&r, "--version", NULL);
+	is_int(r.status, 0, "--version: exit 0");
+	is_str(r.out,
+	       "counterctl test\n"
+	       "libctrmap " CTRMAP_CHANGELOG_VERSION "\n"
+	       "ctrmap module 0.1.0-module\n",
+	       "--version: counterctl's, libctrmap's and the module's (sysfs)");
+	is_str(r.err, "", "--version: nothing on stderr");
+
+	ctl(&r, "--version", "-j", NULL);
+	is_int(r.status, 0, "--version -j: exit 0");
+	is_str(r.out,
+	       "{\"counterctl\":\"test\",\"libctrmap\":\""
+	       CTRMAP_CHANGELOG_VERSION "\",\"module\":\"0.1.0-module\"}\n",
+	       "--version -j: JSON, -j after --version too");
+	check_jq(r.out, ".module", "0.1.0-module", "--version -j: valid JSON");
+
+	sysfs_version = NULL;
+	ctl(&r, "-V", NULL);
+	is_int(r.status, 0, "-V, no module: exit 0");
+	is_str(r.out,
+	       "counterctl test\n"
+	       "libctrmap " CTRMAP_CHANGELOG_VERSION "\n"
+	       "ctrmap module not loaded\n",
+	       "-V, no module: says it is not loaded");
+	ctl(&r, "-j", "--version", NULL);
+	check_jq(r.out, "has(\"module\")", "false",
+		 "--version -j, no module: no module key");
+	is_int(nopens, 0,
+	       "--version: never opens the netlink channel (that would load the module)");
 }
 
 /* The module is not there: every command fails with exit 1. */
@@ -1142,6 +1206,7 @@ int main(void)
 	}
 	ctrmap_close(probe);
 	test_usage();
+	test_version();
 	test_no_module();
 	test_attach();
 	test_status();
