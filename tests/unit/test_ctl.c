@@ -327,8 +327,19 @@ static void test_no_module(void)
 	open_error = -ENOENT;
 	ctl(&r, "list", NULL);
 	is_int(r.status, CTL_EXIT_FAILED, "no module: exit 1");
-	ok(strstr(r.err, "counterctl: cannot open the ctrmap control channel: No such file or directory\n") != NULL,
-	   "no module: says why");
+	is_str(r.err,
+	       "counterctl: cannot open the ctrmap control channel: No such file or directory\n"
+	       "counterctl: the ctrmap kernel module is not loaded and could not be loaded (no generic netlink family \"ctrmap\")\n"
+	       "counterctl: to see why: modprobe ctrmap; dkms status\n"
+	       "counterctl: \"Key was rejected by service\" means Secure Boot wants the DKMS signing key (MOK) enrolled:\n"
+	       "counterctl: mokutil --import /var/lib/dkms/mok.pub, then reboot and enroll it\n",
+	       "no module: says so, then how to find out why (Secure Boot)");
+	open_error = -ENOMEM;
+	ctl(&r, "list", NULL);
+	is_str(r.err,
+	       "counterctl: cannot open the ctrmap control channel: Cannot allocate memory\n",
+	       "no socket: the error alone, no module hint");
+	open_error = -ENOENT;
 	ctl(&r, "monitor", "--ready", "--timeout", "1", NULL);
 	is_int(r.status, CTL_EXIT_FAILED, "no module: monitor: exit 1");
 	is_str(strstr(r.err, "ready"), NULL, "no module: monitor: not 'ready'");
