@@ -133,6 +133,16 @@ int ctl_parse_u64(const struct ctl_cmd *cmd, const char *what, const char *s,
 	return parse_arg(cmd, what, s, UINT64_MAX, out);
 }
 
+int ctl_parse_nonzero_u32(const struct ctl_cmd *cmd, const char *what,
+			  const char *s, uint32_t *out)
+{
+	int ret = ctl_parse_u32(cmd, what, s, out);
+
+	if (!ret && !*out)
+		return ctl_usage_error(cmd, "the %s must be 1 or more", what);
+	return ret;
+}
+
 void ctl_format_source(const struct ctrmap_source *src, char *buf,
 		       size_t size)
 {

@@ -83,6 +83,10 @@ int ctl_parse_u32(const struct ctl_cmd *cmd, const char *what, const char *s,
 		  uint32_t *out);
 int ctl_parse_u64(const struct ctl_cmd *cmd, const char *what, const char *s,
 		  uint64_t *out);
+/* ctl_parse_u32() of a number that must not be 0: "the WHAT must be 1 or
+ * more" otherwise. */
+int ctl_parse_nonzero_u32(const struct ctl_cmd *cmd, const char *what,
+			  const char *s, uint32_t *out);
 
 /* A source as text: ctrmap_source_format(), "type:N" for unknown types. */
 void ctl_format_source(const struct ctrmap_source *src, char *buf,

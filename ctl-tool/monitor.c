@@ -158,17 +158,14 @@ static int monitor_run(const struct ctl_options *opts, int argc, char **argv)
 			mo.by_region = true;
 			break;
 		case 'p':
-			if (ctl_parse_u32(&cmd_monitor, "pid", optarg, &mo.pid))
+			if (ctl_parse_nonzero_u32(&cmd_monitor, "pid", optarg,
+						  &mo.pid))
 				return CTL_EXIT_USAGE;
-			if (!mo.pid)
-				return ctl_usage_error(&cmd_monitor, "the pid must be 1 or more");
 			break;
 		case 'c':
-			if (ctl_parse_u32(&cmd_monitor, "count", optarg,
-					  &mo.count))
+			if (ctl_parse_nonzero_u32(&cmd_monitor, "count", optarg,
+						  &mo.count))
 				return CTL_EXIT_USAGE;
-			if (!mo.count)
-				return ctl_usage_error(&cmd_monitor, "the count must be 1 or more");
 			break;
 		case 't':
 			if (ctl_parse_u32(&cmd_monitor, "timeout", optarg,

@@ -138,6 +138,15 @@ static void usage_error(const char *name, const char *message,
 	is_str(r->out, "", "%s: no output", name);
 }
 
+/* How a run of counterctl ended: its status, stdout and stderr. */
+static void ended(const struct result *r, int status, const char *out,
+		  const char *err, const char *name)
+{
+	is_int(r->status, status, "%s: exit %d", name, status);
+	is_str(r->out, out, "%s: standard output", name);
+	is_str(r->err, err, "%s: standard error", name);
+}
+
 #define USAGE(name, message, ...)					\
 	do {								\
 		struct result r_;					\
@@ -288,30 +297,26 @@ static void test_version(void)
 	nopens = 0;
 	sysfs_version = "0.1.0-module\n";
 	ctl(&r, "--version", NULL);
-	is_int(r.status, 0, "--version: exit 0");
-	is_str(r.out,
-	       "counterctl test\n"
-	       "libctrmap " CTRMAP_CHANGELOG_VERSION "\n"
-	       "ctrmap module 0.1.0-module\n",
-	       "--version: counterctl's, libctrmap's and the module's (sysfs)");
-	is_str(r.err, "", "--version: nothing on stderr");
+	ended(&r, 0,
+	      "counterctl test\n"
+	      "libctrmap " CTRMAP_CHANGELOG_VERSION "\n"
+	      "ctrmap module 0.1.0-module\n", "",
+	      "--version: counterctl's, libctrmap's and the module's (sysfs)");
 
 	ctl(&r, "--version", "-j", NULL);
-	is_int(r.status, 0, "--version -j: exit 0");
-	is_str(r.out,
-	       "{\"counterctl\":\"test\",\"libctrmap\":\""
-	       CTRMAP_CHANGELOG_VERSION "\",\"module\":\"0.1.0-module\"}\n",
-	       "--version -j: JSON, -j after --version too");
+	ended(&r, 0,
+	      "{\"counterctl\":\"test\",\"libctrmap\":\""
+	      CTRMAP_CHANGELOG_VERSION "\",\"module\":\"0.1.0-module\"}\n", "",
+	      "--version -j: JSON, -j after --version too");
 	check_jq(r.out, ".module", "0.1.0-module", "--version -j: valid JSON");
 
 	sysfs_version = NULL;
 	ctl(&r, "-V", NULL);
-	is_int(r.status, 0, "-V, no module: exit 0");
-	is_str(r.out,
-	       "counterctl test\n"
-	       "libctrmap " CTRMAP_CHANGELOG_VERSION "\n"
-	       "ctrmap module not loaded\n",
-	       "-V, no module: says it is not loaded");
+	ended(&r, 0,
+	      "counterctl test\n"
+	      "libctrmap " CTRMAP_CHANGELOG_VERSION "\n"
+	      "ctrmap module not loaded\n", "",
+	      "-V, no module: says it is not loaded");
 	ctl(&r, "-j", "--version", NULL);
 	check_jq(r.out, "has(\"module\")", "false",
 		 "--version -j, no module: no module key");
@@ -913,75 +918,63 @@ static void script_watch(int n)
 
 static void test_monitor(void)
 {
+	static const char *const first = "detached region 3 pid 1234 reason exit\n";
 	struct result r;
 	int64_t t0;
 
 	script_watch(3);
 	ctl(&r, "monitor", "--count", "2", NULL);
 	fake_wait(&fk);
-	is_int(r.status, 0, "monitor --count 2: exit 0");
-	is_str(r.out,
-	       "detached region 3 pid 1234 reason exit\n"
-	       "detached region 4 pid 1234 reason 5\n",
-	       "monitor --count 2: two lines, then stops");
-	is_str(r.err, "", "monitor: nothing on stderr");
+	ended(&r, 0,
+	      "detached region 3 pid 1234 reason exit\n"
+	      "detached region 4 pid 1234 reason 5\n", "",
+	      "monitor --count 2: two lines, then stops, nothing on stderr");
 
 	script_watch(1);
 	ctl(&r, "monitor", "--ready", "--count", "1", NULL);
 	fake_wait(&fk);
-	is_int(r.status, 0, "monitor --ready: exit 0");
-	is_str(r.err, "ready\n", "monitor --ready: 'ready' on stderr");
+	ended(&r, 0, first, "ready\n", "monitor --ready: 'ready' on stderr");
 
-	script_watch(2);
-	ctl(&r, "watch", "--count", "2", NULL);
+	script_watch(1);
+	ctl(&r, "watch", "--count", "1", NULL);
 	fake_wait(&fk);
-	ok(r.status == 0 && !strcmp(r.out,
-				    "detached region 3 pid 1234 reason exit\n"
-				    "detached region 4 pid 1234 reason 5\n") &&
-	   !r.err[0], "watch: monitor by its old name");
+	ended(&r, 0, first, "", "watch: monitor by its old name");
 
 	script_watch(1);
 	ctl(&r, "-j", "monitor", "--count", "1", NULL);
 	fake_wait(&fk);
-	is_str(r.out,
-	       "{\"event\":\"detached\",\"id\":3,\"pid\":1234,\"reason\":\"exit\"}\n",
-	       "monitor -j: one object per line");
+	ended(&r, 0,
+	      "{\"event\":\"detached\",\"id\":3,\"pid\":1234,\"reason\":\"exit\"}\n",
+	      "", "monitor -j: one object per line");
 	check_jq(r.out, ".id", "3", "monitor -j: valid JSON");
 
 	script_watch(1);
 	ctl(&r, "monitor", "-p", "--count", "1", NULL);
 	fake_wait(&fk);
-	is_str(r.out,
-	       "{\n"
-	       "    \"event\": \"detached\",\n"
-	       "    \"id\": 3,\n"
-	       "    \"pid\": 1234,\n"
-	       "    \"reason\": \"exit\"\n"
-	       "}\n",
-	       "monitor -p: one indented object per event");
+	ended(&r, 0,
+	      "{\n"
+	      "    \"event\": \"detached\",\n"
+	      "    \"id\": 3,\n"
+	      "    \"pid\": 1234,\n"
+	      "    \"reason\": \"exit\"\n"
+	      "}\n", "", "monitor -p: one indented object per event");
 
 	/* --timeout alone: the end asked for, not a failure. */
 	script_watch(1);
 	t0 = ctrmap_nl_now_ms();
 	ctl(&r, "monitor", "--timeout", "1", NULL);
 	fake_wait(&fk);
-	is_int(r.status, 0, "monitor --timeout, no --count: exit 0");
 	ok(ctrmap_nl_now_ms() - t0 >= 950, "monitor --timeout 1: took 1 s");
-	is_str(r.out, "detached region 3 pid 1234 reason exit\n",
-	       "monitor --timeout: what came was printed");
-	is_str(r.err, "", "monitor --timeout, no --count: nothing on stderr");
+	ended(&r, 0, first, "",
+	      "monitor --timeout 1, no --count: what came, status 0");
 
 	/* --timeout before --count events: a script must be able to tell. */
 	script_watch(1);
 	ctl(&r, "monitor", "--count", "5", "--timeout", "1", NULL);
 	fake_wait(&fk);
-	is_int(r.status, CTL_EXIT_FAILED,
-	       "monitor --count 5 --timeout 1, one event: exit 1");
-	is_str(r.out, "detached region 3 pid 1234 reason exit\n",
-	       "monitor --count 5 --timeout 1: what came was printed");
-	is_str(r.err,
-	       "counterctl: monitor: timed out after 1 s with 1 of 5 events\n",
-	       "monitor --count 5 --timeout 1: one line says so");
+	ended(&r, CTL_EXIT_FAILED, first,
+	      "counterctl: monitor: timed out after 1 s with 1 of 5 events\n",
+	      "monitor --count 5 --timeout 1, one event: status 1, one line says so");
 
 	fake_reset(&fk);
 	fake_family_with_group(&fk, "nlctrl", "other");
@@ -1025,48 +1018,42 @@ static void test_monitor_filters(void)
 	script_mixed_events();
 	ctl(&r, "monitor", "--region", "4", "--count", "2", NULL);
 	fake_wait(&fk);
-	is_int(r.status, 0, "monitor --region 4: exit 0");
-	is_str(r.out,
-	       "detached region 4 pid 99 reason exit\n"
-	       "detached region 4 pid 1234 reason exit\n",
-	       "monitor --region 4: region 4's events only");
+	ended(&r, 0,
+	      "detached region 4 pid 99 reason exit\n"
+	      "detached region 4 pid 1234 reason exit\n", "",
+	      "monitor --region 4: region 4's events only");
 
 	script_mixed_events();
 	ctl(&r, "monitor", "--pid", "1234", "--count", "3", NULL);
 	fake_wait(&fk);
-	is_int(r.status, 0, "monitor --pid 1234: exit 0");
-	is_str(r.out,
-	       "detached region 3 pid 1234 reason exit\n"
-	       "detached region 5 pid 1234 reason exit\n"
-	       "detached region 4 pid 1234 reason exit\n",
-	       "monitor --pid 1234: process 1234's events only");
+	ended(&r, 0,
+	      "detached region 3 pid 1234 reason exit\n"
+	      "detached region 5 pid 1234 reason exit\n"
+	      "detached region 4 pid 1234 reason exit\n", "",
+	      "monitor --pid 1234: process 1234's events only");
 
 	script_mixed_events();
 	ctl(&r, "-j", "monitor", "--pid", "1234", "--region", "0x4",
 	    "--count", "1", NULL);
 	fake_wait(&fk);
-	is_str(r.out,
-	       "{\"event\":\"detached\",\"id\":4,\"pid\":1234,\"reason\":\"exit\"}\n",
-	       "monitor --pid 1234 --region 4: both must match");
+	ended(&r, 0,
+	      "{\"event\":\"detached\",\"id\":4,\"pid\":1234,\"reason\":\"exit\"}\n",
+	      "", "monitor --pid 1234 --region 4: both must match");
 
 	script_mixed_events();
 	ctl(&r, "monitor", "--region", "6", "--count", "1", NULL);
 	fake_wait(&fk);
-	is_str(r.out, "detached region 6 pid 0 reason exit\n",
-	       "monitor --region 6: an event whose process is not visible");
+	ended(&r, 0, "detached region 6 pid 0 reason exit\n", "",
+	      "monitor --region 6: an event whose process is not visible");
 
 	/* Only the events shown count towards --count. */
 	script_mixed_events();
 	ctl(&r, "monitor", "--pid", "99", "--count", "2", "--timeout", "1",
 	    NULL);
 	fake_wait(&fk);
-	is_int(r.status, CTL_EXIT_FAILED,
-	       "monitor --pid 99 --count 2: one such event, then the timeout: exit 1");
-	is_str(r.out, "detached region 4 pid 99 reason exit\n",
-	       "monitor --pid 99: its one event");
-	is_str(r.err,
-	       "counterctl: monitor: timed out after 1 s with 1 of 2 events\n",
-	       "monitor --pid 99 --count 2: counts only the events shown");
+	ended(&r, CTL_EXIT_FAILED, "detached region 4 pid 99 reason exit\n",
+	      "counterctl: monitor: timed out after 1 s with 1 of 2 events\n",
+	      "monitor --pid 99 --count 2: its one event, then the timeout");
 }
 
 /*
