@@ -184,7 +184,7 @@ static int monitor_run(const struct ctl_options *opts, int argc, char **argv)
 		return ctl_usage_error(&cmd_monitor, "unexpected argument '%s'",
 				       argv[optind]);
 
-	/* SIGINT and SIGTERM end the watch through a descriptor poll()
+	/* SIGINT and SIGTERM end monitoring through a descriptor poll()
 	 * sees, so none is lost between two waits. */
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);

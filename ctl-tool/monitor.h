@@ -17,7 +17,7 @@ struct monitor_opts {
 	bool by_region;		/* --region: only the events of region */
 	uint32_t region;
 	uint32_t pid;		/* --pid: only the events of pid; 0: all */
-	uint32_t count;		/* stop after count events shown; 0: never */
+	uint32_t count;		/* stop after this many shown; 0: never */
 	int64_t timeout_ms;	/* stop after this long; negative: never */
 };
 
