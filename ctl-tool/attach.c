@@ -72,7 +72,7 @@ static int attach_run(const struct ctl_options *opts, int argc, char **argv)
 	}
 	ctrmap_close(h);
 
-	print_begin(&p, stdout, opts->json);
+	print_begin(&p, stdout, opts->format);
 	attach_print(&p, &reply);
 	print_end(&p);
 	return CTL_EXIT_OK;

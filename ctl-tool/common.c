@@ -38,9 +38,15 @@ int ctl_open(struct ctrmap_handle **h)
 	if (!err)
 		return 0;
 	ctl_error(NULL, err, "cannot open the ctrmap control channel");
-	if (err == -ENOENT)
-		fputs("counterctl: the ctrmap kernel module is not loaded and could not be loaded (no generic netlink family \"" CTRMAP_GENL_NAME "\")\n",
-		      stderr);
+	if (err != -ENOENT)
+		return CTL_EXIT_FAILED;
+	/* Under Secure Boot an unsigned module fails to load, quietly for
+	 * us: the request_module() behind the family says nothing. */
+	fputs("counterctl: the ctrmap kernel module is not loaded and could not be loaded (no generic netlink family \"" CTRMAP_GENL_NAME "\")\n"
+	      "counterctl: to see why: modprobe ctrmap; dkms status\n"
+	      "counterctl: \"Key was rejected by service\" means Secure Boot wants the DKMS signing key (MOK) enrolled:\n"
+	      "counterctl: mokutil --import /var/lib/dkms/mok.pub, then reboot and enroll it\n",
+	      stderr);
 	return CTL_EXIT_FAILED;
 }
 
@@ -125,6 +131,16 @@ int ctl_parse_u64(const struct ctl_cmd *cmd, const char *what, const char *s,
 		  uint64_t *out)
 {
 	return parse_arg(cmd, what, s, UINT64_MAX, out);
+}
+
+int ctl_parse_nonzero_u32(const struct ctl_cmd *cmd, const char *what,
+			  const char *s, uint32_t *out)
+{
+	int ret = ctl_parse_u32(cmd, what, s, out);
+
+	if (!ret && !*out)
+		return ctl_usage_error(cmd, "the %s must be 1 or more", what);
+	return ret;
 }
 
 void ctl_format_source(const struct ctrmap_source *src, char *buf,

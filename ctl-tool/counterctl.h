@@ -10,10 +10,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "print.h"
+
 struct ctrmap_handle;
 struct ctrmap_region_info;
 struct ctrmap_source;
-struct printer;
 
 /* Exit status of counterctl, documented in its --help. */
 enum {
@@ -22,13 +23,15 @@ enum {
 	CTL_EXIT_USAGE = 2,	/* unknown command or option, bad arguments */
 };
 
-/* Global options, parsed before the command. */
+/* Global options: before the command, or -j and -p also after it. */
 struct ctl_options {
-	bool json;
+	enum print_format format;	/* -j, -p */
 };
 
 struct ctl_cmd {
 	const char *name;
+	const char *alias;	/* another name for it (ip's "monitor" is also
+				 * our "watch"), or NULL */
 	const char *summary;	/* one line in counterctl --help */
 	const char *help;	/* counterctl help NAME, NAME --help */
 	/* argv[0] is the command name. Returns a CTL_EXIT_* status. */
@@ -43,7 +46,7 @@ extern const struct ctl_cmd cmd_bind;
 extern const struct ctl_cmd cmd_unbind;
 extern const struct ctl_cmd cmd_list;
 extern const struct ctl_cmd cmd_show;
-extern const struct ctl_cmd cmd_watch;
+extern const struct ctl_cmd cmd_monitor;
 
 /* Open the ctrmap handle, reporting failure. 0 or CTL_EXIT_FAILED. */
 int ctl_open(struct ctrmap_handle **h);
@@ -80,6 +83,10 @@ int ctl_parse_u32(const struct ctl_cmd *cmd, const char *what, const char *s,
 		  uint32_t *out);
 int ctl_parse_u64(const struct ctl_cmd *cmd, const char *what, const char *s,
 		  uint64_t *out);
+/* ctl_parse_u32() of a number that must not be 0: "the WHAT must be 1 or
+ * more" otherwise. */
+int ctl_parse_nonzero_u32(const struct ctl_cmd *cmd, const char *what,
+			  const char *s, uint32_t *out);
 
 /* A source as text: ctrmap_source_format(), "type:N" for unknown types. */
 void ctl_format_source(const struct ctrmap_source *src, char *buf,

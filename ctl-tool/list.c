@@ -204,7 +204,7 @@ static int list_run(const struct ctl_options *opts, int argc, char **argv)
 	}
 	ctrmap_close(h);
 
-	print_begin_array(&p, stdout, opts->json);
+	print_begin_array(&p, stdout, opts->format);
 	list_print(&p, l.v, l.n);
 	print_end(&p);
 	free_list(&l);

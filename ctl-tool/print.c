@@ -86,15 +86,28 @@ void print_json_string(FILE *fp, const char *str)
 	fputc('"', fp);
 }
 
+/* Pretty JSON: a new line, indented to the current depth. */
+static void json_newline(struct printer *p)
+{
+	if (!p->pretty)
+		return;
+	fputc('\n', p->fp);
+	for (int i = 0; i < p->depth; i++)
+		fputs("    ", p->fp);
+}
+
 /* Separate from the previous JSON value and write "key": if any. */
 static void json_key(struct printer *p, const char *key)
 {
 	if (p->need_comma[p->depth])
 		fputc(',', p->fp);
 	p->need_comma[p->depth] = true;
+	/* The top-level value starts where the output does. */
+	if (p->depth)
+		json_newline(p);
 	if (key) {
 		print_json_string(p->fp, key);
-		fputc(':', p->fp);
+		fputs(p->pretty ? ": " : ":", p->fp);
 	}
 }
 
@@ -117,28 +130,32 @@ static void json_close(struct printer *p, char bracket)
 	if (p->depth == 0)
 		abort();
 	p->depth--;
+	/* Pretty: the bracket of a non-empty one on a line of its own. */
+	if (p->need_comma[p->depth + 1])
+		json_newline(p);
 	fputc(bracket, p->fp);
 }
 
-static void begin(struct printer *p, FILE *fp, bool json, char open,
-		  char close)
+static void begin(struct printer *p, FILE *fp, enum print_format format,
+		  char open, char close)
 {
 	p->fp = fp;
-	p->json = json;
+	p->json = format >= PRINT_FORMAT_JSON;
+	p->pretty = format == PRINT_FORMAT_PRETTY;
 	p->depth = 0;
 	p->need_comma[0] = false;
 	p->top_close = close;
 	json_open(p, NULL, open);
 }
 
-void print_begin(struct printer *p, FILE *fp, bool json)
+void print_begin(struct printer *p, FILE *fp, enum print_format format)
 {
-	begin(p, fp, json, '{', '}');
+	begin(p, fp, format, '{', '}');
 }
 
-void print_begin_array(struct printer *p, FILE *fp, bool json)
+void print_begin_array(struct printer *p, FILE *fp, enum print_format format)
 {
-	begin(p, fp, json, '[', ']');
+	begin(p, fp, format, '[', ']');
 }
 
 void print_end(struct printer *p)

@@ -5,6 +5,8 @@
  * value printed with PRINT_ANY appears in both; PRINT_FP prints only text
  * (labels, separators), PRINT_JSON only JSON. In text mode the fmt string
  * formats the value; in JSON mode the key names it (NULL inside arrays).
+ * JSON is one line per top-level value, or, pretty, indented by four
+ * spaces a level, as ip -j -p and bpftool -p print it.
  *
  * Text mode ignores objects and arrays: the text layout comes from the fmt
  * strings alone.
@@ -22,20 +24,30 @@ enum print_type {
 	PRINT_ANY = PRINT_FP | PRINT_JSON,
 };
 
+/* What the printers write; each format includes what the one before
+ * it asks (pretty JSON is JSON). */
+enum print_format {
+	PRINT_FORMAT_TEXT,
+	PRINT_FORMAT_JSON,	/* one line per top-level value */
+	PRINT_FORMAT_PRETTY,	/* JSON, indented */
+};
+
 #define PRINT_MAX_DEPTH 8
 
 struct printer {
 	FILE *fp;
 	bool json;
+	bool pretty;				/* JSON, indented */
 	int depth;				/* open JSON objects/arrays */
 	bool need_comma[PRINT_MAX_DEPTH];	/* per depth: value written */
 	char top_close;				/* '}' or ']' */
 };
 
 /* Start output to fp. In JSON mode this opens the top-level object. */
-void print_begin(struct printer *p, FILE *fp, bool json);
+void print_begin(struct printer *p, FILE *fp, enum print_format format);
 /* The same, but the top level is an array (of objects, for a list). */
-void print_begin_array(struct printer *p, FILE *fp, bool json);
+void print_begin_array(struct printer *p, FILE *fp,
+		       enum print_format format);
 /* End it: close the top-level object or array, and the line. */
 void print_end(struct printer *p);
 

@@ -60,7 +60,7 @@ static int show_region(const struct ctrmap_region_info *r, void *arg)
 	const struct show_ctx *ctx = arg;
 	struct printer p;
 
-	print_begin(&p, stdout, ctx->opts->json);
+	print_begin(&p, stdout, ctx->opts->format);
 	show_print(&p, r, ctx->verbose);
 	print_end(&p);
 	return 0;

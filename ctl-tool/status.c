@@ -155,7 +155,7 @@ static int status_run(const struct ctl_options *opts, int argc, char **argv)
 	}
 	ctrmap_close(h);
 
-	print_begin(&p, stdout, opts->json);
+	print_begin(&p, stdout, opts->format);
 	status_print(&p, &st);
 	print_end(&p);
 	return CTL_EXIT_OK;

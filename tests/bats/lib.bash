@@ -150,13 +150,14 @@ attach() { # PID ADDR LEN
 	RID=$(jq -r .id <<<"$output")
 }
 
-# Start "counterctl watch" in the background; events land in $WOUT.
+# Start "counterctl monitor" in the background, and wait until it has
+# subscribed ("ready"); events land in $WOUT.
 start_watch() { # [ARGS]
 	WOUT=$BATS_TEST_TMPDIR/watch.out
-	"$CTL" -j watch "$@" >"$WOUT" 2>"$BATS_TEST_TMPDIR/watch.err" &
+	"$CTL" -j monitor --ready "$@" >"$WOUT" 2>"$BATS_TEST_TMPDIR/watch.err" &
 	WPID=$!
 	STARTED_PIDS+=" $WPID"
-	wait_lines "$BATS_TEST_TMPDIR/watch.err" '^watching' 1
+	wait_lines "$BATS_TEST_TMPDIR/watch.err" '^ready$' 1
 }
 
 # The reason of the DETACHED event for region ID, waiting for it.

@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -416,12 +417,21 @@ static void *fake_thread(void *arg)
 	return NULL;
 }
 
-/* Run the script in a thread. */
+/*
+ * Run the script in a thread. It blocks every signal, so that a signal
+ * sent to the process goes to the code under test (which may take it
+ * through a signalfd), never to the fake.
+ */
 static void fake_start(struct fake *f)
 {
+	sigset_t all, old;
+
 	f->error = 0;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	if (pthread_create(&f->thread, NULL, fake_thread, f))
 		abort();
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	f->running = true;
 }
 

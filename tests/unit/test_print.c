@@ -10,17 +10,17 @@
 #include "attach.h"
 #include "jq.h"
 #include "list.h"
+#include "monitor.h"
 #include "print.h"
 #include "show.h"
 #include "status.h"
 #include "tap.h"
-#include "watch.h"
 
 /*
- * What fn prints through a printer in the given mode, the top level an
+ * What fn prints through a printer in the given format, the top level an
  * object or (array) an array; caller frees.
  */
-static char *capture_top(bool json, bool array,
+static char *capture_top(enum print_format format, bool array,
 			 void (*fn)(struct printer *, const void *),
 			 const void *arg)
 {
@@ -32,9 +32,9 @@ static char *capture_top(bool json, bool array,
 	if (!fp)
 		abort();
 	if (array)
-		print_begin_array(&p, fp, json);
+		print_begin_array(&p, fp, format);
 	else
-		print_begin(&p, fp, json);
+		print_begin(&p, fp, format);
 	fn(&p, arg);
 	print_end(&p);
 	if (fclose(fp))
@@ -42,10 +42,11 @@ static char *capture_top(bool json, bool array,
 	return buf;
 }
 
-static char *capture(bool json, void (*fn)(struct printer *, const void *),
+static char *capture(enum print_format format,
+		     void (*fn)(struct printer *, const void *),
 		     const void *arg)
 {
-	return capture_top(json, false, fn, arg);
+	return capture_top(format, false, fn, arg);
 }
 
 static void print_sample(struct printer *p, const void *arg)
@@ -69,8 +70,8 @@ static void print_sample(struct printer *p, const void *arg)
 
 static void test_primitives(void)
 {
-	char *text = capture(false, print_sample, NULL);
-	char *json = capture(true, print_sample, NULL);
+	char *text = capture(PRINT_FORMAT_TEXT, print_sample, NULL);
+	char *json = capture(PRINT_FORMAT_JSON, print_sample, NULL);
 	char out[256];
 
 	is_str(text, "name: ctr\ncount: 4000000000\ntext only\na=1 b=2\n[x][y]\n",
@@ -90,6 +91,36 @@ static void test_primitives(void)
 		skip_env("jq reads a nested value", "jq not installed");
 	}
 	free(text);
+
+	/* Pretty: the same JSON, indented as ip -j -p and bpftool -p do. */
+	text = capture(PRINT_FORMAT_PRETTY, print_sample, NULL);
+	is_str(text,
+	       "{\n"
+	       "    \"name\": \"ctr\",\n"
+	       "    \"count\": 4000000000,\n"
+	       "    \"json_only\": 18446744073709551615,\n"
+	       "    \"inner\": {\n"
+	       "        \"a\": 1,\n"
+	       "        \"b\": 2,\n"
+	       "        \"empty\": {}\n"
+	       "    },\n"
+	       "    \"list\": [\n"
+	       "        \"x\",\n"
+	       "        \"y\"\n"
+	       "    ]\n"
+	       "}\n",
+	       "pretty JSON: a value a line, four spaces a level");
+	if (have_jq()) {
+		char compact[256];
+
+		jq(json, "del(.json_only)", compact, sizeof(compact));
+		jq(text, "del(.json_only)", out, sizeof(out));
+		ok(compact[0] == '{' && !strcmp(out, compact),
+		   "pretty JSON: jq reads the same as the compact one");
+	} else {
+		skip_env("pretty JSON: jq", "jq not installed");
+	}
+	free(text);
 	free(json);
 }
 
@@ -107,7 +138,7 @@ static void test_escaping(void)
 	char *json;
 	char out[256];
 
-	json = capture(true, print_tricky, tricky);
+	json = capture(PRINT_FORMAT_JSON, print_tricky, tricky);
 	is_str(json,
 	       "{\"s\":\"q\\\"b\\\\s/\\n\\t\\r\\b\\f\\u0001\\u001f\x7f"
 	       "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"
@@ -125,7 +156,7 @@ static void test_escaping(void)
 	for (int i = 0; i < 255; i++)
 		all_bytes[i] = (char)(i + 1);
 	all_bytes[255] = '\0';
-	json = capture(true, print_tricky, all_bytes);
+	json = capture(PRINT_FORMAT_JSON, print_tricky, all_bytes);
 	if (have_jq())
 		is_int(jq(json, ".s | length > 0", out, sizeof(out)), 0,
 		       "jq accepts a string of every byte 1..255");
@@ -160,8 +191,8 @@ static void print_status(struct printer *p, const void *arg)
 static void test_status(void)
 {
 	struct ctrmap_stats st = sample_stats;
-	char *text = capture(false, print_status, &st);
-	char *json = capture(true, print_status, &st);
+	char *text = capture(PRINT_FORMAT_TEXT, print_status, &st);
+	char *json = capture(PRINT_FORMAT_JSON, print_status, &st);
 	char out[256];
 
 	is_str(text,
@@ -204,15 +235,15 @@ static void test_status(void)
 
 	/* No sources built; a source type newer than this tool. */
 	st.sources = 0;
-	text = capture(false, print_status, &st);
-	json = capture(true, print_status, &st);
+	text = capture(PRINT_FORMAT_TEXT, print_status, &st);
+	json = capture(PRINT_FORMAT_JSON, print_status, &st);
 	ok(strstr(text, "  sources:                 none\n") != NULL,
 	   "status text: no sources");
 	ok(strstr(json, "\"sources\":[]}") != NULL, "status JSON: no sources");
 	free(text);
 	free(json);
 	st.sources = 1u << CTRMAP_SOURCE_TIMER | 1u << 5;
-	json = capture(true, print_status, &st);
+	json = capture(PRINT_FORMAT_JSON, print_status, &st);
 	ok(strstr(json, "\"sources\":[\"timer\",\"5\"]}") != NULL,
 	   "status JSON: unknown source type by number");
 	free(json);
@@ -231,8 +262,8 @@ static void test_status(void)
 	st.user_timer_rate = 2000;
 	st.user_locked_pages = 9;
 	st.user_memlock_limit = UINT64_MAX;
-	text = capture(false, print_status, &st);
-	json = capture(true, print_status, &st);
+	text = capture(PRINT_FORMAT_TEXT, print_status, &st);
+	json = capture(PRINT_FORMAT_JSON, print_status, &st);
 	ok(strstr(text, "  timer min period:        10000 ns\n"
 			"  max regions per user:    256\n"
 			"  max bindings per user:   512\n"
@@ -261,7 +292,7 @@ static void test_status(void)
 	free(text);
 	free(json);
 	st.user_memlock_limit = 16;
-	json = capture(true, print_status, &st);
+	json = capture(PRINT_FORMAT_JSON, print_status, &st);
 	ok(strstr(json, "\"memlock_limit_pages\":16}") != NULL,
 	   "status JSON: RLIMIT_MEMLOCK in pages");
 	free(json);
@@ -270,8 +301,8 @@ static void test_status(void)
 	st = sample_stats;
 	st.detaches_sent = 0x0e;
 	st.detaches[CTRMAP_REASON_UNLOAD] = 0;
-	text = capture(false, print_status, &st);
-	json = capture(true, print_status, &st);
+	text = capture(PRINT_FORMAT_TEXT, print_status, &st);
+	json = capture(PRINT_FORMAT_JSON, print_status, &st);
 	ok(strstr(text, "detaches:        request 4 exit 5 unmapped 6\n"
 			"limits:\n") != NULL,
 	   "status text: a reason the module did not send is left out");
@@ -285,8 +316,8 @@ static void test_status(void)
 	st = sample_stats;
 	st.detaches_sent |= 1u << 5;
 	st.detaches[5] = 8;
-	text = capture(false, print_status, &st);
-	json = capture(true, print_status, &st);
+	text = capture(PRINT_FORMAT_TEXT, print_status, &st);
+	json = capture(PRINT_FORMAT_JSON, print_status, &st);
 	ok(strstr(text, "detaches:        request 4 exit 5 unmapped 6 unload 7 5 8\n") != NULL,
 	   "status text: an unknown reason by number");
 	ok(strstr(json, "\"unload\":7,\"5\":8},") != NULL,
@@ -314,18 +345,34 @@ static void print_nothing(struct printer *p, const void *arg)
 
 static void test_array_and_bool(void)
 {
-	char *text = capture_top(false, true, print_array_sample, NULL);
-	char *json = capture_top(true, true, print_array_sample, NULL);
+	char *text = capture_top(PRINT_FORMAT_TEXT, true, print_array_sample,
+				 NULL);
+	char *json = capture_top(PRINT_FORMAT_JSON, true, print_array_sample,
+				 NULL);
 
 	is_str(text, "yes=true no=false\n", "bool: text");
 	is_str(json, "[{\"yes\":true,\"no\":false},{}]\n",
 	       "top-level array, bool: JSON");
 	free(text);
 	free(json);
-	json = capture_top(true, true, print_nothing, NULL);
+	json = capture_top(PRINT_FORMAT_PRETTY, true, print_array_sample, NULL);
+	is_str(json,
+	       "[\n"
+	       "    {\n"
+	       "        \"yes\": true,\n"
+	       "        \"no\": false\n"
+	       "    },\n"
+	       "    {}\n"
+	       "]\n",
+	       "top-level array, pretty: one element a line, {} kept whole");
+	free(json);
+	json = capture_top(PRINT_FORMAT_JSON, true, print_nothing, NULL);
 	is_str(json, "[]\n", "empty top-level array");
 	free(json);
-	text = capture_top(false, true, print_nothing, NULL);
+	json = capture_top(PRINT_FORMAT_PRETTY, true, print_nothing, NULL);
+	is_str(json, "[]\n", "empty top-level array, pretty");
+	free(json);
+	text = capture_top(PRINT_FORMAT_TEXT, true, print_nothing, NULL);
 	is_str(text, "", "empty top-level array: no text");
 	free(text);
 }
@@ -340,8 +387,8 @@ static void test_attach(void)
 	struct ctrmap_attach_reply a = {
 		.id = 4000000000u, .ncounters = 504, .npages = 1,
 	};
-	char *text = capture(false, print_attach, &a);
-	char *json = capture(true, print_attach, &a);
+	char *text = capture(PRINT_FORMAT_TEXT, print_attach, &a);
+	char *json = capture(PRINT_FORMAT_JSON, print_attach, &a);
 
 	is_str(text, "region 4000000000: 504 counters over 1 page(s)\n",
 	       "attach: text");
@@ -391,8 +438,8 @@ static void print_list(struct printer *p, const void *arg)
 
 static void test_list(void)
 {
-	char *text = capture_top(false, true, print_list, NULL);
-	char *json = capture_top(true, true, print_list, NULL);
+	char *text = capture_top(PRINT_FORMAT_TEXT, true, print_list, NULL);
+	char *json = capture_top(PRINT_FORMAT_JSON, true, print_list, NULL);
 	char out[256];
 
 	is_str(text,
@@ -443,8 +490,8 @@ static void print_show(struct printer *p, const void *arg)
 static void test_show(void)
 {
 	bool verbose = true, terse = false;
-	char *text = capture(false, print_show, &verbose);
-	char *json = capture(true, print_show, &verbose);
+	char *text = capture(PRINT_FORMAT_TEXT, print_show, &verbose);
+	char *json = capture(PRINT_FORMAT_JSON, print_show, &verbose);
 	char out[256];
 
 	is_str(text,
@@ -471,8 +518,8 @@ static void test_show(void)
 	free(text);
 	free(json);
 
-	text = capture(false, print_show, &terse);
-	json = capture(true, print_show, &terse);
+	text = capture(PRINT_FORMAT_TEXT, print_show, &terse);
+	json = capture(PRINT_FORMAT_JSON, print_show, &terse);
 	ok(!strstr(text, "page "), "show: no pages without -v");
 	ok(!strstr(json, "\"pages\""), "show JSON: no pages without -v");
 	free(text);
@@ -481,7 +528,7 @@ static void test_show(void)
 
 static void print_event(struct printer *p, const void *arg)
 {
-	watch_print_event(p, arg);
+	monitor_print_event(p, arg);
 }
 
 static void test_event(void)
@@ -490,8 +537,8 @@ static void test_event(void)
 		.cmd = CTRMAP_CMD_DETACHED, .region_id = 3, .pid = 1234,
 		.reason = CTRMAP_REASON_UNMAPPED,
 	};
-	char *text = capture(false, print_event, &ev);
-	char *json = capture(true, print_event, &ev);
+	char *text = capture(PRINT_FORMAT_TEXT, print_event, &ev);
+	char *json = capture(PRINT_FORMAT_JSON, print_event, &ev);
 
 	is_str(text, "detached region 3 pid 1234 reason unmapped\n",
 	       "event: text");
@@ -501,7 +548,7 @@ static void test_event(void)
 	free(text);
 	free(json);
 	ev.reason = 200;
-	text = capture(false, print_event, &ev);
+	text = capture(PRINT_FORMAT_TEXT, print_event, &ev);
 	is_str(text, "detached region 3 pid 1234 reason 200\n",
 	       "event: an unknown reason by number");
 	free(text);

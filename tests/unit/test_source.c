@@ -2,7 +2,7 @@
 /*
  * The text form of a source: ctrmap_source_parse() on good and bad input,
  * ctrmap_source_format() and the round trip; a struct ctrmap_source of an
- * older or newer size; and the names of states.
+ * older or newer size; the names of states; and the library's version.
  */
 #include <errno.h>
 
@@ -196,11 +196,19 @@ static void test_state_names(void)
 	       "unknown state: NULL");
 }
 
+/* The version the library was built with: debian/changelog's. */
+static void test_version(void)
+{
+	is_str(ctrmap_version(), CTRMAP_CHANGELOG_VERSION,
+	       "ctrmap_version(): the upstream version of debian/changelog");
+}
+
 int main(void)
 {
 	test_parse();
 	test_format();
 	test_sizes();
 	test_state_names();
+	test_version();
 	return done_testing();
 }

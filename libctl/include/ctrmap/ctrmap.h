@@ -146,6 +146,13 @@ const char *ctrmap_source_name(unsigned int type);
 const char *ctrmap_state_name(unsigned int state);
 
 /*
+ * The version of the library that runs (the libctrmap.so.0 loaded, which
+ * may be newer than the one the program was built with), "0.1.0": the
+ * upstream version of the ctrmap release it comes from. Static storage.
+ */
+const char *ctrmap_version(void);
+
+/*
  * Regions (CTRMAP_CMD_ATTACH, _DETACH, _ADD). Errors are the kernel's
  * (ctrmap_errmsg() says why); -EPROTO if a reply lacks what the protocol
  * promises.

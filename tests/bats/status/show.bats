@@ -64,6 +64,21 @@ teardown() {
 	assert_success
 }
 
+@test "counterctl --version names the module's version while it is loaded, and does not load it" {
+	run "$CTL" --version
+	assert_success
+	assert_output "counterctl $(ctrmap_version)
+libctrmap $(ctrmap_version)
+ctrmap module not loaded"
+	run module_loaded
+	assert_failure
+	modprobe ctrmap
+	run "$CTL" -j --version
+	assert_success
+	assert_equal "$(jq -r .module <<<"$output")" "$(cat /sys/module/ctrmap/version)"
+	assert_equal "$(jq -r .module <<<"$output")" "$(ctrmap_version)"
+}
+
 @test "counterctl with an unknown command is a usage error (exit 2)" {
 	run "$CTL" frobnicate
 	assert_failure 2

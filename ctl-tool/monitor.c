@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* counterctl watch: print the module's notifications as they come. */
+/* counterctl monitor (or watch): print the module's events as they come. */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -13,10 +14,10 @@
 #include <ctrmap/ctrmap.h>
 
 #include "counterctl.h"
+#include "monitor.h"
 #include "print.h"
-#include "watch.h"
 
-void watch_print_event(struct printer *p, const struct ctrmap_event *ev)
+void monitor_print_event(struct printer *p, const struct ctrmap_event *ev)
 {
 	const char *reason = ctrmap_reason_name(ev->reason);
 	char number[16];
@@ -53,17 +54,26 @@ static int time_left(int64_t deadline)
 	return left > INT_MAX ? INT_MAX : (int)left;
 }
 
-int watch_loop(struct ctrmap_handle *h, FILE *out, bool json, uint64_t count,
-	       int64_t timeout_ms, int stop_fd)
+/* Whether ev is one of the events mo asks for. */
+static bool wanted(const struct monitor_opts *mo,
+		   const struct ctrmap_event *ev)
 {
-	int64_t deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+	/* A PID not visible to us is 0, which --pid never is. */
+	return (!mo->by_region || ev->region_id == mo->region) &&
+	       (!mo->pid || ev->pid == mo->pid);
+}
+
+int monitor_loop(struct ctrmap_handle *h, FILE *out,
+		 const struct monitor_opts *mo, int stop_fd)
+{
+	int64_t deadline = mo->timeout_ms < 0 ? -1 : now_ms() + mo->timeout_ms;
 	struct pollfd pfd[2] = {
 		{ .fd = ctrmap_event_fd(h), .events = POLLIN },
 		{ .fd = stop_fd, .events = POLLIN },
 	};
-	uint64_t seen = 0;
+	uint32_t seen = 0;
 
-	while (!count || seen < count) {
+	while (!mo->count || seen < mo->count) {
 		CTRMAP_OPTS(ctrmap_event, ev);
 		struct printer p;
 		int ret, wait;
@@ -71,8 +81,10 @@ int watch_loop(struct ctrmap_handle *h, FILE *out, bool json, uint64_t count,
 		/* Events already received first: poll() does not see them. */
 		ret = ctrmap_next_event(h, &ev, 0);
 		if (!ret) {
-			print_begin(&p, out, json);
-			watch_print_event(&p, &ev);
+			if (!wanted(mo, &ev))
+				continue;
+			print_begin(&p, out, mo->format);
+			monitor_print_event(&p, &ev);
 			print_end(&p);
 			if (fflush(out) == EOF)
 				return CTL_EXIT_FAILED;
@@ -80,7 +92,7 @@ int watch_loop(struct ctrmap_handle *h, FILE *out, bool json, uint64_t count,
 			continue;
 		}
 		if (ret == -ENOBUFS) {
-			fputs("counterctl: watch: events were lost (the socket's receive buffer overflowed)\n",
+			fputs("counterctl: monitor: events were lost (the socket's receive buffer overflowed)\n",
 			      stderr);
 			continue;
 		}
@@ -90,8 +102,14 @@ int watch_loop(struct ctrmap_handle *h, FILE *out, bool json, uint64_t count,
 		}
 
 		wait = time_left(deadline);
-		if (!wait)
-			break;
+		if (!wait) {
+			if (!mo->count)
+				break;
+			/* A script waiting for count events must know. */
+			fprintf(stderr, "counterctl: monitor: timed out after %" PRId64 " s with %" PRIu32 " of %" PRIu32 " events\n",
+				mo->timeout_ms / 1000, seen, mo->count);
+			return CTL_EXIT_FAILED;
+		}
 		if (poll(pfd, 2, wait) < 0 && errno != EINTR) {
 			ctl_error(h, -errno, "cannot wait for events");
 			return CTL_EXIT_FAILED;
@@ -109,44 +127,64 @@ int watch_loop(struct ctrmap_handle *h, FILE *out, bool json, uint64_t count,
 	return CTL_EXIT_OK;
 }
 
-static int watch_run(const struct ctl_options *opts, int argc, char **argv)
+static int monitor_run(const struct ctl_options *opts, int argc, char **argv)
 {
 	static const struct option long_options[] = {
+		{ "region", required_argument, NULL, 'r' },
+		{ "pid", required_argument, NULL, 'p' },
 		{ "count", required_argument, NULL, 'c' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "ready", no_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
+	};
+	struct monitor_opts mo = {
+		.format = opts->format,
+		.timeout_ms = -1,
 	};
 	struct ctrmap_handle *h;
 	sigset_t stop, old;
-	uint32_t count = 0, seconds = 0;
-	int64_t timeout_ms = -1;
+	uint32_t seconds;
+	bool ready = false;
 	int c, err, sfd, status;
 
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":", long_options, NULL)) != -1) {
 		switch (c) {
-		case 'c':
-			if (ctl_parse_u32(&cmd_watch, "count", optarg, &count))
+		case 'r':
+			if (ctl_parse_u32(&cmd_monitor, "region ID", optarg,
+					  &mo.region))
 				return CTL_EXIT_USAGE;
-			if (!count)
-				return ctl_usage_error(&cmd_watch, "the count must be 1 or more");
+			mo.by_region = true;
+			break;
+		case 'p':
+			if (ctl_parse_nonzero_u32(&cmd_monitor, "pid", optarg,
+						  &mo.pid))
+				return CTL_EXIT_USAGE;
+			break;
+		case 'c':
+			if (ctl_parse_nonzero_u32(&cmd_monitor, "count", optarg,
+						  &mo.count))
+				return CTL_EXIT_USAGE;
 			break;
 		case 't':
-			if (ctl_parse_u32(&cmd_watch, "timeout", optarg,
+			if (ctl_parse_u32(&cmd_monitor, "timeout", optarg,
 					  &seconds))
 				return CTL_EXIT_USAGE;
-			timeout_ms = (int64_t)seconds * 1000;
+			mo.timeout_ms = (int64_t)seconds * 1000;
+			break;
+		case 'R':
+			ready = true;
 			break;
 		default:
-			return ctl_option_error(&cmd_watch, c, argv);
+			return ctl_option_error(&cmd_monitor, c, argv);
 		}
 	}
 	if (optind < argc)
-		return ctl_usage_error(&cmd_watch, "unexpected argument '%s'",
+		return ctl_usage_error(&cmd_monitor, "unexpected argument '%s'",
 				       argv[optind]);
 
-	/* SIGINT and SIGTERM end the watch through a descriptor poll()
+	/* SIGINT and SIGTERM end monitoring through a descriptor poll()
 	 * sees, so none is lost between two waits. */
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);
@@ -171,8 +209,9 @@ static int watch_run(const struct ctl_options *opts, int argc, char **argv)
 		goto out_close;
 	}
 	/* Scripts wait for this before they make events happen. */
-	fputs("watching\n", stderr);
-	status = watch_loop(h, stdout, opts->json, count, timeout_ms, sfd);
+	if (ready)
+		fputs("ready\n", stderr);
+	status = monitor_loop(h, stdout, &mo, sfd);
 
 out_close:
 	ctrmap_close(h);
@@ -183,17 +222,23 @@ out_mask:
 	return status;
 }
 
-const struct ctl_cmd cmd_watch = {
-	.name = "watch",
+const struct ctl_cmd cmd_monitor = {
+	.name = "monitor",
+	.alias = "watch",
 	.summary = "print the module's events as they happen",
 	.help =
-		"Usage: counterctl [-j] watch [--count N] [--timeout SECONDS]\n"
+		"Usage: counterctl [-j] monitor [--region ID] [--pid PID] [--count N] [--timeout SECONDS] [--ready]\n"
 		"\n"
-		"Subscribe to the module's events, print \"watching\" to standard error\n"
-		"once subscribed, then one line per event as it comes:\n"
+		"Subscribe to the module's events and print one line per event as it\n"
+		"comes:\n"
 		"  detached region ID pid PID reason REASON\n"
-		"With -j, one JSON object per line, with the keys event, id, pid and\n"
-		"reason. Stops, with status 0, after N events, after SECONDS, or on\n"
-		"SIGINT or SIGTERM.\n",
-	.run = watch_run,
+		"With -j, one JSON object per line (with -p, indented), with the keys\n"
+		"event, id, pid and reason. --region and --pid print only the events of\n"
+		"region ID, of process PID (0 in an event: not visible to you). --ready\n"
+		"prints \"ready\" to standard error once subscribed, for a script to wait\n"
+		"for before it makes events happen. Stops, with status 0, after N events\n"
+		"printed, after SECONDS, or on SIGINT or SIGTERM; but if SECONDS pass\n"
+		"before N events, says so on standard error and exits with status 1.\n"
+		"Also called watch.\n",
+	.run = monitor_run,
 };
