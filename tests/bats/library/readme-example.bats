@@ -32,3 +32,17 @@ setup() {
 	assert_equal $((r - r0)) $((a - a0))
 	assert_equal $((a - a0)) 1
 }
+
+@test "libctrmap(3)'s example builds as the page says and reads its counter" {
+	sed -n '/^\.SH EXAMPLES/,/^\.SH /p' "$TOP/libctl/libctrmap.3" |
+		awk '/^\.EX/ { n++; b = 1; next } /^\.EE/ { b = 0; next } b && n == 1' |
+		sed 's/\\en/\\n/g; s/\\-/-/g' >"$BATS_TEST_TMPDIR/example.c"
+	grep -q '^int main' "$BATS_TEST_TMPDIR/example.c"
+	run cc -Wall -Werror -I"$TOP/libctl/include" \
+		-o "$BATS_TEST_TMPDIR/example" "$BATS_TEST_TMPDIR/example.c" \
+		-L"$TOP/libctl" -lctrmap
+	assert_success
+	run "$BATS_TEST_TMPDIR/example"
+	assert_success
+	assert_output --regexp '^region [0-9]+, counter 0 = 5$'
+}
