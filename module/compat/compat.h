@@ -91,6 +91,68 @@
 	get_user_pages_remote(mm, start, n, flags, pages, NULL, NULL)
 #endif
 
+/*
+ * Whether a process's memory may be acted on by its owner (ptrace's
+ * "dumpable" test), and the user namespace that owns that memory (the one
+ * its program was exec'ed in). ctrmap_exec_owner() returns the namespace
+ * with a reference (put_user_ns() it) and the dumpability in *@dumpable;
+ * @mm is the memory of @task's thread group, held by the caller.
+ *
+ * Until 7.2 both live in mm_struct (get_dumpable(), mm->user_ns). 7.2
+ * moved them to task->exec_state, shared by the threads, which exec
+ * replaces together with task->mm (under task_lock and exec_update_lock);
+ * its accessors are not exported. So read it under task_lock from a
+ * thread whose mm is still @mm, as the kernel's own ptrace checks read it
+ * from the task. If no thread has @mm any more (the group exec'ed or
+ * exited), @mm's state went with it: answer "not dumpable, owned by the
+ * initial namespace", so only CAP_SYS_PTRACE there passes. That is
+ * stricter than before 7.2, where an old image's mm still answers, and
+ * only until that memory's release detaches its regions.
+ */
+#include <linux/sched/coredump.h>
+#include <linux/user_namespace.h>
+#ifdef CTRMAP_HAVE_TASK_EXEC_STATE
+#include <linux/sched/exec_state.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+static inline struct user_namespace *
+ctrmap_exec_owner(struct task_struct *task, struct mm_struct *mm,
+		  bool *dumpable)
+{
+	struct user_namespace *ns = NULL;
+	struct task_exec_state *es;
+	struct task_struct *t;
+
+	*dumpable = false;
+	rcu_read_lock();
+	for_each_thread(task, t) {
+		task_lock(t);
+		es = t->mm == mm ?
+		     rcu_dereference_protected(t->exec_state,
+					       lockdep_is_held(&t->alloc_lock)) :
+		     NULL;
+		if (es) {
+			*dumpable = READ_ONCE(es->dumpable) ==
+				    TASK_DUMPABLE_OWNER;
+			ns = get_user_ns(es->user_ns);
+		}
+		task_unlock(t);
+		if (ns)
+			break;
+	}
+	rcu_read_unlock();
+	return ns ? ns : get_user_ns(&init_user_ns);
+}
+#else
+static inline struct user_namespace *
+ctrmap_exec_owner(struct task_struct *task, struct mm_struct *mm,
+		  bool *dumpable)
+{
+	*dumpable = get_dumpable(mm) == SUID_DUMP_USER;
+	return get_user_ns(mm->user_ns);
+}
+#endif
+
 /* page_maybe_dma_pinned() is gone by 6.12; folios have it from 6.1 on. */
 #define ctrmap_page_pinned(page) folio_maybe_dma_pinned(page_folio(page))
 
