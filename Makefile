@@ -95,13 +95,18 @@ $(CONFIG_H): $(KCONFIG_CONFIG) $(KCONFIG) debian/changelog
 DKMS_BUILD := build/dkms
 DKMS_TREE := $(DKMS_BUILD)/ctrmap-$(VERSION)
 DKMSDIR ?= /usr/src
+# What Kbuild generates in compat/ when the module is built in module/.
+COMPAT_GEN := module/compat/features.h
 dkms-tree:
 	rm -rf $(DKMS_BUILD)
-	install -d $(DKMS_TREE)/compat $(DKMS_TREE)/include/linux \
+	install -d $(DKMS_TREE)/compat/probes $(DKMS_TREE)/include/linux \
 		$(DKMS_TREE)/include/uapi/linux
 	install -m 0644 module/Kbuild module/Makefile \
 		$(filter-out $(CONFIG_H),$(wildcard module/*.[ch])) $(DKMS_TREE)/
-	install -m 0644 module/compat/*.h $(DKMS_TREE)/compat/
+	install -m 0644 module/compat/features.mk \
+		$(filter-out $(COMPAT_GEN),$(wildcard module/compat/*.h)) \
+		$(DKMS_TREE)/compat/
+	install -m 0644 module/compat/probes/*.c $(DKMS_TREE)/compat/probes/
 	install -m 0644 module/include/linux/*.h $(DKMS_TREE)/include/linux/
 	install -m 0644 module/include/uapi/linux/*.h \
 		$(DKMS_TREE)/include/uapi/linux/

@@ -187,13 +187,14 @@ static bool ctrmap_same_ids(struct task_struct *task)
  * May the sender of @skb (NULL: the current task) act on @mm, the memory of
  * @task? Acting on it means writing into it, so this is never weaker than
  * ptrace_may_access(PTRACE_MODE_ATTACH_REALCREDS), which (like the LSM
- * hooks, Yama's included) is not exported to modules. Its own memory, always;
- * another process's as attach_scope says:
+ * hooks, Yama's included) is not exported to modules. Its own memory, always
+ * (ctrmap_may_act_on()); another process's as attach_scope says:
  *
  *   0  same real UID and GID as the target's, or CAP_SYS_PTRACE in the
- *      user namespace that owns @mm (mm->user_ns, not the target's
- *      credentials': a container's root does not own a host process that
- *      entered the container);
+ *      user namespace that owns @mm (mm->user_ns, or on 7.2 the task's
+ *      exec state: see ctrmap_exec_owner(); not the target's credentials':
+ *      a container's root does not own a host process that entered the
+ *      container);
  *   1  CAP_SYS_PTRACE in mm->user_ns;
  *   2  CAP_SYS_PTRACE in the initial user namespace;
  *   3  nobody.
@@ -205,19 +206,18 @@ static bool ctrmap_same_ids(struct task_struct *task)
  * helper that joined it (CVE-2016-9962).
  *
  * Returns 0, or -EPERM with a message in @extack (if any) that names the
- * rule, against @attr.
+ * rule, against @attr. @mm_ns owns @mm, @dumpable says whether @task is
+ * dumpable by its owner: what ctrmap_exec_owner() finds for @mm.
  */
-static int ctrmap_may_act_on(struct task_struct *task, struct mm_struct *mm,
+static int ctrmap_may_act_in(struct task_struct *task,
+			     struct user_namespace *mm_ns, bool dumpable,
 			     struct sk_buff *skb,
 			     struct netlink_ext_ack *extack,
 			     const struct nlattr *attr)
 {
 	unsigned int scope = ctrmap_params.attach_scope;
 
-	if (same_thread_group(task, current))
-		return 0;
-	if (scope < CTRMAP_ATTACH_SCOPE_MAX &&
-	    get_dumpable(mm) != SUID_DUMP_USER) {
+	if (scope < CTRMAP_ATTACH_SCOPE_MAX && !dumpable) {
 		if (ctrmap_capable(skb, &init_user_ns, CAP_SYS_PTRACE))
 			return 0;
 		NL_SET_ERR_MSG_ATTR(extack, attr,
@@ -227,13 +227,13 @@ static int ctrmap_may_act_on(struct task_struct *task, struct mm_struct *mm,
 	switch (scope) {
 	case 0:
 		if (ctrmap_same_ids(task) ||
-		    ctrmap_capable(skb, mm->user_ns, CAP_SYS_PTRACE))
+		    ctrmap_capable(skb, mm_ns, CAP_SYS_PTRACE))
 			return 0;
 		NL_SET_ERR_MSG_ATTR(extack, attr,
 				    "attaching another process needs its real UID and GID, or CAP_SYS_PTRACE over its memory's user namespace (attach_scope=0)");
 		break;
 	case 1:
-		if (ctrmap_capable(skb, mm->user_ns, CAP_SYS_PTRACE))
+		if (ctrmap_capable(skb, mm_ns, CAP_SYS_PTRACE))
 			return 0;
 		NL_SET_ERR_MSG_ATTR(extack, attr,
 				    "attaching another process needs CAP_SYS_PTRACE over its memory's user namespace (attach_scope=1)");
@@ -250,6 +250,24 @@ static int ctrmap_may_act_on(struct task_struct *task, struct mm_struct *mm,
 		break;
 	}
 	return -EPERM;
+}
+
+/* The rule above for @task and @mm, @task's memory (held by the caller). */
+static int ctrmap_may_act_on(struct task_struct *task, struct mm_struct *mm,
+			     struct sk_buff *skb,
+			     struct netlink_ext_ack *extack,
+			     const struct nlattr *attr)
+{
+	struct user_namespace *mm_ns;
+	bool dumpable;
+	int err;
+
+	if (same_thread_group(task, current))
+		return 0;
+	mm_ns = ctrmap_exec_owner(task, mm, &dumpable);
+	err = ctrmap_may_act_in(task, mm_ns, dumpable, skb, extack, attr);
+	put_user_ns(mm_ns);
+	return err;
 }
 
 /*

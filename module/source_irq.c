@@ -51,7 +51,15 @@ static struct ctrmap_irq_line *ctrmap_irq_line_find(u32 irq)
 
 /*
  * Runs where the handler runs: hard IRQ, or the IRQ thread on PREEMPT_RT.
- * Probes may be preemptible (7.2), so take the RCU read lock explicitly.
+ * Up to 6.12 the tracepoint calls probes with preemption disabled, which
+ * made them RCU readers; 7.2 calls them in an SRCU-fast read section of
+ * tracepoint_srcu instead, so a probe may be preemptible and is no RCU
+ * reader by itself. Hence the explicit RCU read lock around everything the
+ * probe reads (the lines, the bindings, the region's header): the
+ * writers' kfree_rcu() and the teardown's synchronize_rcu() wait for it on
+ * every kernel. Only tracepoint_synchronize_unregister() (the last unbind,
+ * so before the module can go) waits for the probe's code itself. Nothing
+ * here needs a fixed CPU: the counter update is one atomic add.
  * No lock, no allocation: a bucket, then this IRQ's bindings only.
  */
 static void ctrmap_irq_probe(void *data, int irq, struct irqaction *action)

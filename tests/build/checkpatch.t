@@ -14,7 +14,7 @@ if [ ! -x "$cp" ]; then
 		--wildcards '*/scripts/checkpatch.pl' '*/scripts/spelling.txt' '*/scripts/const_structs.checkpatch'
 fi
 files=$(git ls-files 'module/*.c' 'module/*.h' 'tests/kmod/*.c' | grep -v '^module/compat/')
-compat=$(git ls-files 'module/compat/*.h')
+compat=$(git ls-files 'module/compat/*.h' 'module/compat/*.c')
 echo "1..2"
 out=$("$cp" --no-tree --strict --terse --show-types -f $files 2>&1 | grep -v '^total:')
 if [ -z "$out" ]; then echo "ok 1 - checkpatch --strict is quiet on the module"; else

@@ -93,8 +93,11 @@ src=/usr/src/ctrmap-$upstream
 	has ctrmap-dkms "$src/dkms.conf" "$src/ctrmap_config.h" "$src/Makefile" \
 		"$src/Kbuild" "$src/compat/compat.h" \
 		"$src/include/uapi/linux/ctrmap.h" "$src/include/linux/ctrmap.h" || r=1
-	for f in module/*.c module/*.h; do
-		[ "$f" = module/ctrmap_config.h ] && continue
+	# The sources, compat/ with its feature probes included; not what a
+	# build in module/ generates.
+	for f in module/*.c module/*.h module/compat/*.h module/compat/*.mk \
+		module/compat/probes/*.c; do
+		case $f in module/ctrmap_config.h | module/compat/features.h) continue ;; esac
 		has ctrmap-dkms "$src/${f#module/}" || r=1
 	done
 	if grep -E '/(samples|Kconfig)' "$tmp/ctrmap-dkms.files" >>"$log"; then
