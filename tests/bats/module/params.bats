@@ -11,6 +11,7 @@ setup() {
 }
 
 teardown() {
+	[ -z "${CONF:-}" ] || rm -f "$CONF"
 	unload_module
 }
 
@@ -48,4 +49,22 @@ teardown() {
 	# The defaults still load.
 	modprobe ctrmap
 	module_loaded
+}
+
+@test "the README's modprobe.d example sets what it says" {
+	block=$(awk '/^\*\*Changing them\.\*\*/ { s = 1 } s && /^```sh$/ { b = 1; next }
+		b && /^```$/ { exit } b' "$TOP/README.md")
+	[[ $block == *"/etc/modprobe.d/ctrmap.conf"* ]]
+	CONF=/etc/modprobe.d/ctrmap.conf
+	[ ! -e "$CONF" ]	# the guest's own: none
+	opts=$(sed -n 's/.*"options ctrmap \(.*\)".*/\1/p' <<<"$block")
+	[ -n "$opts" ]
+	modprobe ctrmap
+	run bash -c "$block"
+	assert_success
+	run "$CTL" -j status
+	assert_success
+	for kv in $opts; do
+		assert_equal "${kv%%=*}=$(jq -r ".limits.${kv%%=*}" <<<"$output")" "$kv"
+	done
 }
