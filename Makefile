@@ -2,7 +2,8 @@
 # module/Kbuild; user space builds in libctl/ and ctl-tool/.
 #
 #   make                 user space (libctrmap, counterctl) + ctrmap_config.h
-#   make install         libctrmap and counterctl [DESTDIR= PREFIX=]
+#   make install         libctrmap, counterctl and the YNL spec
+#                        [DESTDIR= PREFIX=]
 #   make install-dkms    the module's sources for DKMS, with a ctrmap_config.h
 #                        of the default configuration, into
 #                        [DESTDIR]/usr/src/ctrmap-VERSION
@@ -59,9 +60,15 @@ user:
 	$(MAKE) -C libctl
 	$(MAKE) -C ctl-tool
 
+# The netlink family as a YNL spec, for the kernel's tools/net/ynl (cli.py).
+PREFIX ?= /usr
+YNL_SPEC := module/include/uapi/ctrmap.yaml
+
 install: user
 	$(MAKE) -C libctl install
 	$(MAKE) -C ctl-tool install
+	install -d $(DESTDIR)$(PREFIX)/share/ctrmap
+	install -m 0644 $(YNL_SPEC) $(DESTDIR)$(PREFIX)/share/ctrmap/ctrmap.yaml
 
 defconfig:
 	$(KCONF) kconfig-conf --alldefconfig $(KCONFIG)

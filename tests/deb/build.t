@@ -136,7 +136,9 @@ ok $? "libctrmap0: libctrmap.so.0 -> libctrmap.so.$upstream, Multi-Arch: same, a
 	r=0
 	has libctrmap-dev /usr/include/ctrmap/ctrmap.h /usr/include/ctrmap/uapi.h \
 		"$lib/libctrmap.so" "$lib/pkgconfig/libctrmap.pc" \
-		/usr/share/man/man3/libctrmap.3.gz || r=1
+		/usr/share/man/man3/libctrmap.3.gz /usr/share/ctrmap/ctrmap.yaml || r=1
+	cmp -s module/include/uapi/ctrmap.yaml "$tmp/libctrmap-dev/usr/share/ctrmap/ctrmap.yaml" ||
+		{ say "the shipped ctrmap.yaml is not module/include/uapi/ctrmap.yaml"; r=1; }
 	[ -n "$(readlink "$tmp/libctrmap-dev$lib/libctrmap.so")" ] ||
 		{ say "libctrmap.so is not a symbolic link"; r=1; }
 	if grep '\.a$' "$tmp/libctrmap-dev.files" >>"$log"; then
@@ -155,7 +157,7 @@ ok $? "libctrmap0: libctrmap.so.0 -> libctrmap.so.$upstream, Multi-Arch: same, a
 		{ say "does not depend on libctrmap0 (= $version)"; r=1; }
 	exit $r
 )
-ok $? "libctrmap-dev: ctrmap/ctrmap.h, ctrmap/uapi.h (nothing in linux/), libctrmap.pc, the .so link, libctrmap(3), no static library"
+ok $? "libctrmap-dev: ctrmap/ctrmap.h, ctrmap/uapi.h (nothing in linux/), libctrmap.pc, the .so link, libctrmap(3), the YNL spec, no static library"
 
 # The README and the quick start's example, under /usr/share/doc.
 (
