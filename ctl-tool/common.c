@@ -174,6 +174,18 @@ void ctl_printable(char *dst, const char *src, size_t size)
 	dst[i] = '\0';
 }
 
+void ctl_print_counter(struct printer *p, bool labelled, uint32_t index,
+		       uint64_t value)
+{
+	print_open_object(p, NULL);
+	if (labelled)
+		print_uint(p, PRINT_ANY, "index", "counter %u: ", index);
+	else
+		print_uint(p, PRINT_ANY, "index", "%u ", index);
+	print_u64(p, PRINT_ANY, "value", "%" PRIu64 "\n", value);
+	print_close_object(p);
+}
+
 void ctl_print_bindings(struct printer *p, const struct ctrmap_region_info *r)
 {
 	print_open_array(p, "bindings");

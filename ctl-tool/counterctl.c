@@ -29,6 +29,7 @@ static const struct ctl_cmd *const commands[] = {
 	&cmd_unbind,
 	&cmd_list,
 	&cmd_show,
+	&cmd_read,
 	&cmd_monitor,
 	&cmd_help,
 };

@@ -46,6 +46,7 @@ extern const struct ctl_cmd cmd_bind;
 extern const struct ctl_cmd cmd_unbind;
 extern const struct ctl_cmd cmd_list;
 extern const struct ctl_cmd cmd_show;
+extern const struct ctl_cmd cmd_read;
 extern const struct ctl_cmd cmd_monitor;
 
 /* Open the ctrmap handle, reporting failure. 0 or CTL_EXIT_FAILED. */
@@ -103,5 +104,13 @@ void ctl_printable(char *dst, const char *src, size_t size);
  * in text "0=timer:1ms,2=irq:11", or "-" for none, without a newline.
  */
 void ctl_print_bindings(struct printer *p, const struct ctrmap_region_info *r);
+
+/*
+ * One counter's value: in JSON the object {"index", "value"} (in an array
+ * the caller opened); in text "INDEX VALUE" or, labelled, "counter INDEX:
+ * VALUE", and a newline.
+ */
+void ctl_print_counter(struct printer *p, bool labelled, uint32_t index,
+		       uint64_t value);
 
 #endif /* COUNTERCTL_H */

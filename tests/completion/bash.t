@@ -64,6 +64,8 @@ asks=(
 	"counterctl add |3 12"
 	"counterctl bind 1|12"
 	"counterctl show |3 12"
+	"counterctl read |3 12"
+	"counterctl read --watch 1 |3 12"
 	"counterctl -j sh |3 12"
 	"counterctl unbind |3 12"
 	"counterctl unbind 3 |0 2"
@@ -71,9 +73,14 @@ asks=(
 	"counterctl watch --pid 1 --region 1|12"
 )
 
-echo "1..$((2 * ${#asks[@]} + 9))"
+echo "1..$((2 * ${#asks[@]} + 13))"
 
 is "$(c "counterctl mo")" monitor "commands: monitor"
+is "$(c "counterctl r")" read "commands: read"
+is "$(c "counterctl read --")" "--help --json --pretty --watch" "read's options: --watch"
+is "$(c "counterctl read --watch ")" "1 5 10" "read --watch: a few intervals"
+is "$(c "counterctl show --")" "--help --json --pretty --verbose --stats" \
+	"show's options: --verbose, --stats"
 is "$(c "counterctl help w")" watch "help: the alias watch"
 is "$(c "counterctl --v")" --version "global options: --version"
 is "$(c "counterctl -")" "-j --json -p --pretty -h --help -V --version" \
