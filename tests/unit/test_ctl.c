@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "counterctl.h"
+#include "read.h"
 #include "fake_kernel.h"
 #include "internal.h"
 #include "jq.h"
@@ -1081,6 +1082,304 @@ static bool stderr_is(pid_t pid, const char *text)
 	return !strcmp(buf, text);
 }
 
+/* Counter i of region 3 at read number tick: only counter 1 moves. */
+static uint64_t ctr_value(uint32_t i, uint32_t tick)
+{
+	return 1000ULL * i + (i == 1 ? 50ULL * tick : 0);
+}
+
+/* A GET dump message of region 3 with values [first, first + n). */
+static struct nl_msg *values_part(uint32_t first, uint32_t n, uint32_t tick)
+{
+	struct nl_msg *msg = region_msg(NLM_F_MULTI, 3, 1234, "reader", 0, 0);
+	uint64_t *v = calloc(n, sizeof(*v));
+
+	if (!v)
+		abort();
+	for (uint32_t i = 0; i < n; i++)
+		v[i] = ctr_value(first + i, tick);
+	if (nla_put_u32(msg, CTRMAP_A_FIRST_INDEX, first) < 0 ||
+	    nla_put(msg, CTRMAP_A_VALUES, (int)(n * sizeof(*v)), v) < 0)
+		abort();
+	free(v);
+	return msg;
+}
+
+/*
+ * Script: GET of region 3 (504 counters), then reads values
+ * [first, first + n) reads times, counter 1 moving by 50 each time.
+ */
+static void script_read(int reads, uint32_t first, uint32_t n)
+{
+	struct fake_step *s;
+
+	fake_reset(&fk);
+	fake_recv(&fk);
+	part_msg(fake_send(&fk), region_msg(0, 3, 1234, "reader", 0, 0));
+	for (int t = 0; t < reads; t++) {
+		fake_recv(&fk);
+		s = fake_send(&fk);
+		part_msg(s, values_part(first, n, (uint32_t)t));
+		part_done(s, 0, NULL);
+	}
+	fake_start(&fk);
+}
+
+static void test_read(void)
+{
+	struct nlattr *tb[CTRMAP_A_MAX + 1];
+	struct genlmsghdr *g;
+	struct result r;
+	struct tlvs t = { .len = 0 };
+
+	USAGE("read without id", "expected a region ID", "read");
+	USAGE("read junk index", "invalid index 'x'", "read", "3", "x");
+	USAGE("read --watch 0", "invalid interval '0'", "read", "--watch", "0",
+	      "3");
+	USAGE("read --watch 1.", "invalid interval '1.'", "read", "--watch",
+	      "1.", "3");
+	USAGE("read --watch -1", "invalid interval '-1'", "read", "--watch=-1",
+	      "3");
+	USAGE("read --watch a day and more", "invalid interval '86400.5'",
+	      "read", "--watch", "86400.5", "3");
+	USAGE("read --watch without value", "option '--watch' needs a value",
+	      "read", "3", "--watch");
+
+	script_read(1, 1, 5);
+	ctl(&r, "read", "3", "5", "1", NULL);
+	fake_wait(&fk);
+	ended(&r, 0, "5 5000\n1 1000\n", "",
+	      "read ID 5 1: INDEX VALUE lines in the order asked");
+	g = request(tb);
+	ok(g && g->cmd == CTRMAP_CMD_GET &&
+	   (((struct nlmsghdr *)fk.req)->nlmsg_flags & NLM_F_DUMP) &&
+	   tb[CTRMAP_A_REGION_ID] && nla_get_u32(tb[CTRMAP_A_REGION_ID]) == 3 &&
+	   tb[CTRMAP_A_FIRST_INDEX] &&
+	   nla_get_u32(tb[CTRMAP_A_FIRST_INDEX]) == 1 && tb[CTRMAP_A_COUNT] &&
+	   nla_get_u32(tb[CTRMAP_A_COUNT]) == 5,
+	   "read ID 5 1: one dump of region 3, counters 1 to 5");
+	is_int(fk.nreqs, 2, "read: the region's size, then its values");
+
+	script_read(1, 2, 1);
+	ctl(&r, "-j", "read", "3", "2", NULL);
+	fake_wait(&fk);
+	ended(&r, 0, "[{\"index\":2,\"value\":2000}]\n", "",
+	      "read -j: an array of {index, value}");
+	check_jq(r.out, ".[0].value", "2000", "read -j: the value");
+
+	/* Every counter, in two parts as a dump brings 504 of them. */
+	{
+		struct fake_step *st;
+
+		fake_reset(&fk);
+		fake_recv(&fk);
+		part_msg(fake_send(&fk), region_msg(0, 3, 1234, "reader", 0, 0));
+		fake_recv(&fk);
+		part_msg(fake_send(&fk), values_part(0, 300, 0));
+		st = fake_send(&fk);
+		part_msg(st, values_part(300, 204, 0));
+		part_done(st, 0, NULL);
+		fake_start(&fk);
+		ctl(&r, "read", "3", NULL);
+		fake_wait(&fk);
+		is_int(r.status, 0, "read ID: exit 0");
+		ok(!strncmp(r.out, "0 0\n1 1000\n2 2000\n", 18) &&
+		   strstr(r.out, "\n299 299000\n300 300000\n") &&
+		   strstr(r.out, "\n503 503000\n") &&
+		   !strstr(r.out, "\n504 "),
+		   "read ID: every counter, 0 to 503, from both parts");
+		request(tb);
+		ok(!tb[CTRMAP_A_FIRST_INDEX] ||
+		   (nla_get_u32(tb[CTRMAP_A_FIRST_INDEX]) == 0 &&
+		    tb[CTRMAP_A_COUNT] && nla_get_u32(tb[CTRMAP_A_COUNT]) == 504),
+		   "read ID: counters 0 to 503 asked");
+	}
+
+	/* An index past the end is said before anything is read. */
+	script_read(0, 0, 0);
+	ctl(&r, "read", "3", "1", "504", NULL);
+	fake_wait(&fk);
+	ended(&r, 1, "",
+	      "counterctl: read: index 504 is past the last counter of region 3 (it has 504)\n",
+	      "read past the end: exit 1, says so");
+	is_int(fk.nreqs, 1, "read past the end: no values asked");
+
+	/* The kernel's refusal of the values. */
+	tlv_msg(&t, "count goes past the region's last counter");
+	fake_reset(&fk);
+	fake_recv(&fk);
+	part_msg(fake_send(&fk), region_msg(0, 3, 1234, "reader", 0, 0));
+	fake_recv(&fk);
+	part_done(fake_send(&fk), -ERANGE, &t);
+	fake_start(&fk);
+	ctl(&r, "read", "3", "7", NULL);
+	fake_wait(&fk);
+	ended(&r, 1, "",
+	      "counterctl: cannot read the counters: Numerical result out of range\n"
+	      "counterctl: kernel reports: count goes past the region's last counter\n",
+	      "read refused: exit 1, the kernel's message");
+
+	script_error(-ENOENT, "no such region", -1, -1);
+	ctl(&r, "read", "9", NULL);
+	fake_wait(&fk);
+	ended(&r, 1, "",
+	      "counterctl: cannot read the counters: No such file or directory\n"
+	      "counterctl: kernel reports: no such region\n",
+	      "read of no region (or another's): exit 1, ENOENT");
+}
+
+static void test_show_values(void)
+{
+	struct nlattr *tb[CTRMAP_A_MAX + 1];
+	struct fake_step *st;
+	struct result r;
+
+	fake_reset(&fk);
+	fake_recv(&fk);
+	st = fake_send(&fk);
+	part_msg(st, values_part(0, 504, 0));
+	part_done(st, 0, NULL);
+	fake_start(&fk);
+	ctl(&r, "show", "3", "-s", NULL);
+	fake_wait(&fk);
+	is_int(r.status, 0, "show -s: exit 0");
+	ok(strstr(r.out, "bindings:  -\ncounter 0: 0\ncounter 1: 1000\n") &&
+	   strstr(r.out, "\ncounter 503: 503000\n"),
+	   "show -s: counter N: VALUE lines after the rest");
+	request(tb);
+	ok(tb[CTRMAP_A_REGION_ID] && nla_get_u32(tb[CTRMAP_A_REGION_ID]) == 3 &&
+	   tb[CTRMAP_A_FIRST_INDEX] && !tb[CTRMAP_A_COUNT] &&
+	   (((struct nlmsghdr *)fk.req)->nlmsg_flags & NLM_F_DUMP),
+	   "show -s: a dump of region 3 with every value");
+
+	fake_reset(&fk);
+	fake_recv(&fk);
+	st = fake_send(&fk);
+	part_msg(st, values_part(0, 504, 0));
+	part_done(st, 0, NULL);
+	fake_start(&fk);
+	ctl(&r, "-j", "show", "--stats", "3", NULL);
+	fake_wait(&fk);
+	is_int(r.status, 0, "show -j --stats: exit 0");
+	ok(strstr(r.out, "\"values\":[{\"index\":0,\"value\":0},{\"index\":1,\"value\":1000},") != NULL,
+	   "show -j -s: values, an array of {index, value}");
+	check_jq(r.out, ".values | length", "504", "show -j -s: every counter");
+}
+
+static void test_read_printers(void)
+{
+	static const uint32_t idx[] = { 4, 1, 2 };
+	static const uint64_t before[] = { 0, 10, 20, 30, UINT64_MAX - 4 };
+	static const uint64_t after[] = { 0, 15, 20, 30, 5 };
+	uint64_t ns = 0;
+	struct printer p;
+	char buf[256];
+	FILE *fp;
+
+	ok(!read_parse_interval("1", &ns) && ns == 1000000000ULL,
+	   "interval 1: a second");
+	ok(!read_parse_interval("0.25", &ns) && ns == 250000000ULL,
+	   "interval 0.25: a quarter second");
+	ok(!read_parse_interval("86400", &ns) && ns == 86400000000000ULL,
+	   "interval 86400: a day");
+	ok(!read_parse_interval("0.000000001", &ns) && ns == 1,
+	   "interval 0.000000001: a nanosecond");
+	ok(read_parse_interval("0.0000000001", &ns) == -EINVAL,
+	   "interval finer than a nanosecond: -EINVAL");
+	ok(read_parse_interval("0.0", &ns) == -EINVAL, "interval 0.0: -EINVAL");
+	ok(read_parse_interval(".5", &ns) == -EINVAL, "interval .5: -EINVAL");
+	ok(read_parse_interval("1s", &ns) == -EINVAL, "interval 1s: -EINVAL");
+	ok(read_parse_interval("99999999999999999999", &ns) == -EINVAL,
+	   "interval that overflows: -EINVAL");
+
+	/* Rates over half a second; counter 4 wraps (modulo 2^64). */
+	fp = tmpfile();
+	print_begin_array(&p, fp, PRINT_FORMAT_TEXT);
+	is_int(read_print_rates(&p, idx, 3, 0, before, after, 500000000), 2,
+	       "rates: two counters changed");
+	print_end(&p);
+	slurp(fp, buf, sizeof(buf));
+	is_str(buf, "4 20.00\n1 10.00\n",
+	       "rates: INDEX RATE per second, unchanged ones left out");
+
+	fp = tmpfile();
+	print_begin_array(&p, fp, PRINT_FORMAT_JSON);
+	read_print_rates(&p, idx + 1, 2, 0, before, after, 2000000000);
+	print_end(&p);
+	slurp(fp, buf, sizeof(buf));
+	is_str(buf, "[{\"index\":1,\"rate\":2.50}]\n", "rates -j: {index, rate}");
+
+	fp = tmpfile();
+	print_begin_array(&p, fp, PRINT_FORMAT_JSON);
+	read_print_rates(&p, idx + 2, 1, 0, before, after, 1000000000);
+	print_end(&p);
+	slurp(fp, buf, sizeof(buf));
+	is_str(buf, "[]\n", "rates -j: nothing changed, an empty array");
+}
+
+/* read --watch: rates each interval; SIGTERM ends it with status 0. */
+static void test_read_watch(void)
+{
+	struct result r;
+	pid_t child;
+	int pipefd[2], status;
+	char buf[1 << 14], path[64];
+	unsigned int index = 0;
+	double rate = 0;
+	ssize_t n;
+
+	fflush(stdout);
+	if (pipe(pipefd) < 0)
+		abort();
+	child = fork();
+	if (child == 0) {
+		dup2(pipefd[1], STDOUT_FILENO);
+		/* Reads at 0, 0.5 s and (should SIGTERM be late) 1 s. */
+		script_read(3, 1, 5);
+		ctl(&r, "read", "--watch", "0.5", "3", "1", "5", NULL);
+		printf("status=%d err=%s|out=%s", r.status, r.err, r.out);
+		fflush(stdout);
+		_exit(0);
+	}
+	close(pipefd[1]);
+	/*
+	 * Once the first rates are out: ctl() points stdout at a file
+	 * (before, it is the pipe, which must not be read here).
+	 */
+	snprintf(path, sizeof(path), "/proc/%d/fd/1", (int)child);
+	for (int i = 0; i < 1000; i++) {
+		struct stat st;
+		FILE *fp = NULL;
+		size_t got = 0;
+
+		if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+			fp = fopen(path, "r");
+		if (fp) {
+			got = fread(buf, 1, sizeof(buf) - 1, fp);
+			fclose(fp);
+		}
+		buf[got] = '\0';
+		if (strchr(buf, '\n'))
+			break;
+		usleep(10 * 1000);
+	}
+	kill(child, SIGTERM);
+	n = read(pipefd[0], buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	close(pipefd[0]);
+	waitpid(child, &status, 0);
+	if (!ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		"read --watch: SIGTERM does not kill the process"))
+		printf("# status %#x, said: %s\n", status, buf);
+	ok(!strncmp(buf, "status=0 err=|out=", 18),
+	   "read --watch: SIGTERM: exit 0, nothing on stderr");
+	ok(sscanf(buf, "status=0 err=|out=%u %lf", &index, &rate) == 2 &&
+	   index == 1 && rate > 40 && rate <= 100.5,
+	   "read --watch: counter 1's rate (50 in about 0.5 s), counter 5 unchanged left out");
+	ok(!strstr(buf, "out=5 ") && !strstr(buf, "\n5 "),
+	   "read --watch: no line for the counter that did not change");
+}
+
 /* SIGTERM: a clean exit 0, the signal consumed. */
 static void test_watch_signal(void)
 {
@@ -1214,6 +1513,10 @@ int main(void)
 	test_monitor();
 	test_monitor_filters();
 	test_watch_signal();
+	test_read();
+	test_show_values();
+	test_read_printers();
+	test_read_watch();
 	fake_close(&fk);
 	return done_testing();
 }
