@@ -6,9 +6,11 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/signalfd.h>
 
 #include <ctrmap/ctrmap.h>
 
@@ -29,6 +31,26 @@ void ctl_error(const struct ctrmap_handle *h, int err, const char *what)
 	else if (attr)
 		fprintf(stderr, "counterctl: kernel reports: (attribute %s)\n",
 			attr);
+}
+
+int ctl_stop_signals(sigset_t *old)
+{
+	sigset_t stop;
+	int sfd;
+
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	if (sigprocmask(SIG_BLOCK, &stop, old) < 0) {
+		ctl_error(NULL, -errno, "cannot block signals");
+		return -1;
+	}
+	sfd = signalfd(-1, &stop, SFD_CLOEXEC);
+	if (sfd < 0) {
+		ctl_error(NULL, -errno, "cannot create a signalfd");
+		sigprocmask(SIG_SETMASK, old, NULL);
+	}
+	return sfd;
 }
 
 int ctl_open(struct ctrmap_handle **h)

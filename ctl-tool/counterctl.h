@@ -6,6 +6,7 @@
 #ifndef COUNTERCTL_H
 #define COUNTERCTL_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -48,6 +49,13 @@ extern const struct ctl_cmd cmd_list;
 extern const struct ctl_cmd cmd_show;
 extern const struct ctl_cmd cmd_read;
 extern const struct ctl_cmd cmd_monitor;
+
+/*
+ * SIGINT and SIGTERM blocked and delivered through the descriptor returned
+ * instead, for poll(), so that none is lost between two waits; the mask
+ * before in *old. -1 (reported, the mask restored) on failure.
+ */
+int ctl_stop_signals(sigset_t *old);
 
 /* Open the ctrmap handle, reporting failure. 0 or CTL_EXIT_FAILED. */
 int ctl_open(struct ctrmap_handle **h);

@@ -253,7 +253,7 @@ static int read_run(const struct ctl_options *opts, int argc, char **argv)
 	struct read_ctx ctx = { .opts = opts };
 	struct ctrmap_handle *h = NULL;
 	uint64_t interval = 0;
-	sigset_t stop, old;
+	sigset_t old;
 	int c, err, sfd = -1, status = CTL_EXIT_FAILED;
 
 	sigemptyset(&old);
@@ -292,19 +292,12 @@ static int read_run(const struct ctl_options *opts, int argc, char **argv)
 		}
 	}
 
-	/* As monitor: SIGINT and SIGTERM end watching through poll(). */
+	/* SIGINT and SIGTERM end watching. */
 	if (interval) {
-		sigemptyset(&stop);
-		sigaddset(&stop, SIGINT);
-		sigaddset(&stop, SIGTERM);
-		if (sigprocmask(SIG_BLOCK, &stop, &old) < 0) {
-			ctl_error(NULL, -errno, "cannot block signals");
-			goto out;
-		}
-		sfd = signalfd(-1, &stop, SFD_CLOEXEC);
+		sfd = ctl_stop_signals(&old);
 		if (sfd < 0) {
-			ctl_error(NULL, -errno, "cannot create a signalfd");
-			goto out;
+			free(ctx.idx);
+			return CTL_EXIT_FAILED;
 		}
 	}
 	if (ctl_open(&h))
