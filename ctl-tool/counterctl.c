@@ -220,7 +220,27 @@ static int take_format_options(struct ctl_options *opts, int argc,
 	return n;
 }
 
-static int run(int argc, char **argv)
+/*
+ * One command: argv[0] names it, the rest are its arguments. -j and -p
+ * after the command are for it alone.
+ */
+static int run_command(const struct ctl_options *global, int argc,
+		       char **argv)
+{
+	struct ctl_options opts = *global;
+	const struct ctl_cmd *cmd;
+
+	if (find_command(argv[0], &cmd))
+		return CTL_EXIT_USAGE;
+	argc = take_format_options(&opts, argc, argv);
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		fputs(cmd->help, stdout);
+		return CTL_EXIT_OK;
+	}
+	return cmd->run(&opts, argc, argv);
+}
+
+static int run(int argc, char **argv, struct ctrmap_handle **h)
 {
 	static const struct option long_options[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -229,8 +249,10 @@ static int run(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct ctl_options opts = { .format = PRINT_FORMAT_TEXT };
-	const struct ctl_cmd *cmd;
+	struct ctl_options opts = {
+		.format = PRINT_FORMAT_TEXT,
+		.handle = h,
+	};
 	bool show_version = false;
 	int c;
 
@@ -271,19 +293,15 @@ static int run(int argc, char **argv)
 		usage(stderr);
 		return CTL_EXIT_USAGE;
 	}
-	if (find_command(argv[0], &cmd))
-		return CTL_EXIT_USAGE;
-	argc = take_format_options(&opts, argc, argv);
-	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		fputs(cmd->help, stdout);
-		return CTL_EXIT_OK;
-	}
-	return cmd->run(&opts, argc, argv);
+	return run_command(&opts, argc, argv);
 }
 
 int main(int argc, char **argv)
 {
-	int status = run(argc, argv);
+	struct ctrmap_handle *h = NULL;	/* opened by the first command */
+	int status = run(argc, argv, &h);
+
+	ctrmap_close(h);
 
 	/* Output that did not reach its destination is a failure. */
 	if (fflush(stdout) == EOF || ferror(stdout)) {

@@ -26,6 +26,11 @@ enum {
 /* Global options: before the command, or -j and -p also after it. */
 struct ctl_options {
 	enum print_format format;	/* -j, -p */
+	/*
+	 * Where the ctrmap handle is kept once ctl_open() has opened it.
+	 * Whoever runs the commands closes it.
+	 */
+	struct ctrmap_handle **handle;
 };
 
 struct ctl_cmd {
@@ -48,8 +53,12 @@ extern const struct ctl_cmd cmd_list;
 extern const struct ctl_cmd cmd_show;
 extern const struct ctl_cmd cmd_monitor;
 
-/* Open the ctrmap handle, reporting failure. 0 or CTL_EXIT_FAILED. */
-int ctl_open(struct ctrmap_handle **h);
+/*
+ * The ctrmap handle into *h: the one in *opts->handle, or else a new one,
+ * kept there for the next command. Reports failure. 0 or CTL_EXIT_FAILED.
+ * Commands do not close it.
+ */
+int ctl_open(const struct ctl_options *opts, struct ctrmap_handle **h);
 
 /*
  * Report that what failed with -err: "counterctl: WHAT: strerror", then
