@@ -224,6 +224,7 @@ const struct ctl_cmd cmd_monitor = {
 	.name = "monitor",
 	.alias = "watch",
 	.summary = "print the module's events as they happen",
+	.endless = true,
 	.help =
 		"Usage: counterctl [-j] monitor [--region ID] [--pid PID] [--count N] [--timeout SECONDS] [--ready]\n"
 		"\n"
