@@ -31,10 +31,16 @@ void ctl_error(const struct ctrmap_handle *h, int err, const char *what)
 			attr);
 }
 
-int ctl_open(struct ctrmap_handle **h)
+int ctl_open(const struct ctl_options *opts, struct ctrmap_handle **h)
 {
-	int err = ctrmap_open(h);
+	int err;
 
+	if (*opts->handle) {
+		*h = *opts->handle;
+		return 0;
+	}
+	err = ctrmap_open(opts->handle);
+	*h = *opts->handle;
 	if (!err)
 		return 0;
 	ctl_error(NULL, err, "cannot open the ctrmap control channel");

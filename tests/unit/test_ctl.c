@@ -5,18 +5,22 @@
  * handle on the fake. Checks each subcommand's argument parsing (exit 2
  * and the message), the request it sends, its text and JSON output (JSON
  * also through jq where installed), the kernel's errors on stderr (exit
- * 1), and monitor's filters and stopping rules.
+ * 1), monitor's filters and stopping rules, and -b FILE: how a line
+ * splits into words, and a batch's commands on one handle.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "counterctl.h"
 #include "fake_kernel.h"
 #include "internal.h"
@@ -33,6 +37,8 @@ static int open_error;		/* ctrmap_open()'s failure, if not 0 */
 static int nopens;		/* ctrmap_open() calls */
 /* What /sys/module/ctrmap/version holds; NULL: no module loaded. */
 static const char *sysfs_version;
+/* What counterctl's standard input holds, if not NULL (-b -). */
+static const char *stdin_text;
 
 int __wrap_ctrmap_open(struct ctrmap_handle **h)
 {
@@ -79,12 +85,15 @@ FILE *__wrap_fopen(const char *path, const char *mode)
 	return fp;
 }
 
-/* Run counterctl with the arguments (NULL-terminated); capture it all. */
+/*
+ * Run counterctl with the arguments (NULL-terminated), stdin_text on its
+ * standard input if set; capture its output.
+ */
 static void __attribute__((sentinel)) ctl(struct result *r, ...)
 {
 	char *argv[32] = { "counterctl" };
-	int argc = 1, saved_out, saved_err;
-	FILE *out = tmpfile(), *err = tmpfile();
+	int argc = 1, saved_out, saved_err, saved_in = -1;
+	FILE *out = tmpfile(), *err = tmpfile(), *in = NULL;
 	va_list ap;
 
 	if (!out || !err)
@@ -94,6 +103,17 @@ static void __attribute__((sentinel)) ctl(struct result *r, ...)
 		argc++;
 	va_end(ap);
 
+	if (stdin_text) {
+		in = tmpfile();
+		if (!in || fputs(stdin_text, in) == EOF)
+			abort();
+		rewind(in);
+		saved_in = dup(STDIN_FILENO);
+		dup2(fileno(in), STDIN_FILENO);
+		/* Nothing left from an earlier run in stdin's buffer. */
+		__fpurge(stdin);
+		clearerr(stdin);
+	}
 	fflush(stdout);
 	fflush(stderr);
 	saved_out = dup(STDOUT_FILENO);
@@ -108,6 +128,13 @@ static void __attribute__((sentinel)) ctl(struct result *r, ...)
 	dup2(saved_err, STDERR_FILENO);
 	close(saved_out);
 	close(saved_err);
+	if (in) {
+		__fpurge(stdin);
+		clearerr(stdin);
+		dup2(saved_in, STDIN_FILENO);
+		close(saved_in);
+		fclose(in);
+	}
 	slurp(out, r->out, sizeof(r->out));
 	slurp(err, r->err, sizeof(r->err));
 }
@@ -248,6 +275,15 @@ static void test_usage(void)
 	      "unexpected argument '-j'", "list", "--", "-j");
 	USAGE("detach -jp: not taken apart after the command",
 	      "invalid region ID '-jp'", "detach", "-jp");
+	USAGE("-b without FILE", "option '-b' needs a value", "-b");
+	USAGE("--batch without FILE", "option '--batch' needs a value",
+	      "-j", "--batch");
+	USAGE("-b FILE COMMAND: the commands come from FILE only",
+	      "unexpected argument 'list': with -b, the commands come from x",
+	      "-b", "x", "list");
+	USAGE("--force without -b", "--force goes with -b FILE",
+	      "--force", "list");
+	USAGE("-f without -b", "--force goes with -b FILE", "-f", "list");
 
 	ctl(&r, "help", "li", NULL);
 	ok(r.status == 0 && !strncmp(r.out, "Usage: counterctl [-j] list ", 28),
@@ -268,6 +304,9 @@ static void test_usage(void)
 	   strstr(r.out, "  status "), "--help: lists every command");
 	ok(strstr(r.out, "  monitor    print the module's events as they happen (alias: watch)\n") != NULL,
 	   "--help: names monitor's alias");
+	ok(strstr(r.out, "\n  -b, --batch FILE  ") &&
+	   strstr(r.out, "\n  -f, --force       "),
+	   "--help: -b FILE and -f");
 	{
 		static const char *const cmds[] = {
 			"attach", "detach", "add", "bind", "unbind", "list",
@@ -1190,12 +1229,413 @@ static void test_status(void)
 		 "7,8", "status -j, newer module: the unknown reason by number");
 }
 
+/* s with its line ends shown as \r and \n, for a test's name. */
+static const char *visible(const char *s, char *buf)
+{
+	char *p = buf;
+
+	for (; *s; s++) {
+		if (*s == '\n' || *s == '\r') {
+			*p++ = '\\';
+			*p++ = *s == '\n' ? 'n' : 'r';
+		} else {
+			*p++ = *s;
+		}
+	}
+	*p = '\0';
+	return buf;
+}
+
+/*
+ * How batch_split() takes a line apart: the words joined by '|', or
+ * what it returns instead. argv has exactly the room it asks for, so
+ * valgrind would see a word too many.
+ */
+static void test_split(void)
+{
+	static const struct {
+		const char *line;
+		int ret;
+		const char *words;	/* or the quote left open */
+	} cases[] = {
+		{ "attach --pid 1234 --addr 0x7f0000000000 --len 4096\n", 7,
+		  "attach|--pid|1234|--addr|0x7f0000000000|--len|4096" },
+		{ "  bind\t3 0   timer:1ms  \n", 4, "bind|3|0|timer:1ms" },
+		{ "list\r\n", 1, "list" },
+		{ "", 0, "" },
+		{ "\n", 0, "" },
+		{ " \t\r\n", 0, "" },
+		{ "# a comment\n", 0, "" },
+		{ "   # an indented comment", 0, "" },
+		{ "list # the rest is a comment\n", 1, "list" },
+		{ "list#not a comment", 3, "list#not|a|comment" },
+		{ "bind 3 0 'timer:1ms'", 4, "bind|3|0|timer:1ms" },
+		{ "a 'b c'  \"d  e\"", 3, "a|b c|d  e" },
+		{ "a --pid=\"12\"34 x'y'z", 3, "a|--pid=1234|xyz" },
+		{ "a '' \"\" b", 4, "a|||b" },
+		{ "''", 1, "" },
+		{ "a '#b' \"#c\" \\#d", 4, "a|#b|#c|#d" },
+		{ "a 'x\\y' \"x\\y\"", 3, "a|x\\y|x\\y" },
+		{ "a \"q\\\"q\" \"b\\\\s\" 'i\"s'", 4, "a|q\"q|b\\s|i\"s" },
+		{ "a b\\ c \\'d\\' \\\"e\\\" \\\\", 5, "a|b c|'d'|\"e\"|\\" },
+		{ "a \\\\\n", 2, "a|\\" },
+		{ "a \\\n", BATCH_CONTINUED, "" },
+		{ "a \\", BATCH_CONTINUED, "" },
+		{ "a \"b\\\n", BATCH_CONTINUED, "" },
+		{ "a 'b\\\n", BATCH_UNCLOSED, "'" },
+		{ "a 'b c\n", BATCH_UNCLOSED, "'" },
+		{ "a \"b c", BATCH_UNCLOSED, "\"" },
+		{ "a \"b'c", BATCH_UNCLOSED, "\"" },
+		{ "a 'b\"c' \"d", BATCH_UNCLOSED, "\"" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t len = strlen(cases[i].line);
+		char *line = strdup(cases[i].line);
+		char **argv = malloc((len / 2 + 2) * sizeof(*argv));
+		char got[256] = "", shown[256], quote = 0;
+		int n;
+
+		if (!line || !argv)
+			abort();
+		n = batch_split(line, argv, &quote);
+		if (n == BATCH_UNCLOSED) {
+			got[0] = quote;
+			got[1] = '\0';
+		}
+		for (int w = 0; w < n; w++) {
+			if (w)
+				strcat(got, "|");
+			strcat(got, argv[w]);
+		}
+		ok(n == cases[i].ret && !strcmp(got, cases[i].words) &&
+		   (n < 0 || !argv[n]),
+		   "split '%s': %d '%s'", visible(cases[i].line, shown),
+		   cases[i].ret, cases[i].words);
+		if (n != cases[i].ret || strcmp(got, cases[i].words))
+			printf("#   got %d '%s'\n", n, got);
+		free(argv);
+		free(line);
+	}
+}
+
+/* The batch file the tests write (unlinked at the end). */
+static char batch_path[64];
+
+/* Make the batch file hold the len bytes of text. */
+static void write_batch(const char *text, size_t len)
+{
+	int fd;
+
+	if (!batch_path[0]) {
+		snprintf(batch_path, sizeof(batch_path),
+			 "/tmp/counterctl-batch-XXXXXX");
+		fd = mkstemp(batch_path);
+	} else {
+		fd = open(batch_path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	}
+	if (fd < 0 || write(fd, text, len) != (ssize_t)len || close(fd) < 0)
+		abort();
+}
+
+#define BATCH(text) write_batch(text, sizeof(text) - 1)
+
+/* What "counterctl: FILE:LINE: " begins, into buf, after the text before. */
+static const char *where(char *buf, size_t size, const char *before,
+			 unsigned int line, const char *after)
+{
+	snprintf(buf, size, "%scounterctl: %s:%u: %s", before, batch_path,
+		 line, after);
+	return buf;
+}
+
+/* Script answers, request after request (fake_reset() first). */
+static void answer(struct nl_msg *reply)
+{
+	fake_recv(&fk);
+	part_msg(fake_send(&fk), reply);
+}
+
+static void answer_error(int error, const char *msg)
+{
+	struct tlvs t = { .len = 0 };
+
+	tlv_msg(&t, msg);
+	fake_recv(&fk);
+	part_error(fake_send(&fk), error, &t);
+}
+
+#define ATTACH_LINE "attach --pid 1234 --addr 0x7f0000001000 --len 4096\n"
+#define ATTACH_TEXT "region 3: 504 counters over 1 page(s)\n"
+#define BIND_REFUSED \
+	"counterctl: cannot bind the source: No such file or directory\n" \
+	"counterctl: kernel reports: no such region\n"
+
+/* The last request: ADD of delta to counter 1 of region 3. */
+static bool added(uint64_t delta)
+{
+	struct nlattr *tb[CTRMAP_A_MAX + 1];
+	struct genlmsghdr *g = request(tb);
+
+	return g && g->cmd == CTRMAP_CMD_ADD && tb[CTRMAP_A_DELTA] &&
+	       nla_get_u64(tb[CTRMAP_A_DELTA]) == delta;
+}
+
+/* Run counterctl [-f] -b batch_path, the fake answering n ADDs. */
+static void run_adds(struct result *r, int n, bool force)
+{
+	fake_reset(&fk);
+	for (int i = 0; i < n; i++)
+		answer(act_reply(CTRMAP_CMD_ADD, 3));
+	fake_start(&fk);
+	if (force)
+		ctl(r, "-f", "-b", batch_path, NULL);
+	else
+		ctl(r, "-b", batch_path, NULL);
+	fake_wait(&fk);
+}
+
+/* Three commands: one handle, stop at the first failure or go on. */
+static void test_batch_run(void)
+{
+	char want[1024];
+	struct result r;
+
+	BATCH("# set up a region\n"
+	      "\n"
+	      ATTACH_LINE
+	      "bind 3 0 timer:1ms\n"
+	      "  add 3 1 5 # by hand\n");
+	fake_reset(&fk);
+	answer(attach_reply());
+	answer(act_reply(CTRMAP_CMD_BIND, 3));
+	answer(act_reply(CTRMAP_CMD_ADD, 3));
+	fake_start(&fk);
+	nopens = 0;
+	ctl(&r, "-b", batch_path, NULL);
+	fake_wait(&fk);
+	ended(&r, 0, ATTACH_TEXT, "", "-b FILE: three commands");
+	is_int(fk.nreqs, 3, "-b FILE: three requests");
+	ok(added(5), "-b FILE: the last line's request last");
+	is_int(nopens, 1, "-b FILE: one handle for all the commands");
+
+	BATCH(ATTACH_LINE
+	      "bind 3 0 timer:1ms\n"
+	      "add 3 1 5\n");
+	fake_reset(&fk);
+	answer(attach_reply());
+	answer_error(-ENOENT, "no such region");
+	fake_start(&fk);
+	ctl(&r, "-b", batch_path, NULL);
+	fake_wait(&fk);
+	ended(&r, CTL_EXIT_FAILED, ATTACH_TEXT,
+	      where(want, sizeof(want), BIND_REFUSED, 2, "command failed\n"),
+	      "-b FILE, line 2 fails: its error, the line, status 1");
+	is_int(fk.nreqs, 2, "-b FILE, line 2 fails: line 3 not run");
+
+	fake_reset(&fk);
+	answer(attach_reply());
+	answer_error(-ENOENT, "no such region");
+	answer(act_reply(CTRMAP_CMD_ADD, 3));
+	fake_start(&fk);
+	nopens = 0;
+	ctl(&r, "--force", "--batch", batch_path, NULL);
+	fake_wait(&fk);
+	ended(&r, CTL_EXIT_FAILED, ATTACH_TEXT,
+	      where(want, sizeof(want), BIND_REFUSED, 2, "command failed\n"),
+	      "--force --batch FILE, line 2 fails: goes on, status 1");
+	ok(fk.nreqs == 3 && added(5), "--force: line 3 run");
+	is_int(nopens, 1, "--force: the handle kept after a failure");
+
+	/* A usage error stops the batch with status 2. */
+	BATCH(ATTACH_LINE
+	      "attach --pid\n"
+	      "add 3 1 5\n");
+	fake_reset(&fk);
+	answer(attach_reply());
+	fake_start(&fk);
+	ctl(&r, "-b", batch_path, NULL);
+	fake_wait(&fk);
+	ended(&r, CTL_EXIT_USAGE, ATTACH_TEXT,
+	      where(want, sizeof(want),
+		    "counterctl: attach: option '--pid' needs a value\n"
+		    "Try 'counterctl help attach'.\n", 2, "command failed\n"),
+	      "-b FILE, a bad option on line 2: status 2, the line named");
+	is_int(fk.nreqs, 1, "-b FILE, a bad option on line 2: line 3 not run");
+
+	BATCH("frobnicate\n"
+	      "add 3 1 5\n");
+	run_adds(&r, 1, true);
+	ended(&r, CTL_EXIT_FAILED, "",
+	      where(want, sizeof(want),
+		    "counterctl: unknown command 'frobnicate'\n"
+		    "Try 'counterctl --help'.\n", 1, "command failed\n"),
+	      "-f -b FILE, an unknown command: goes on, status 1");
+	ok(fk.nreqs == 1 && added(5), "-f -b FILE, an unknown command: line 2 run");
+}
+
+/* Where a line begins, continued lines, quotes, and odd files. */
+static void test_batch_lines(void)
+{
+	char want[1024];
+	struct result r;
+
+	BATCH("# one\n"
+	      "\n"
+	      "add 3 1 \\\n"
+	      "  5\n"
+	      "add 3 \\\n"
+	      "  600 1\n");
+	fake_reset(&fk);
+	answer(act_reply(CTRMAP_CMD_ADD, 3));
+	answer_error(-ERANGE, "index past the region's last counter");
+	fake_start(&fk);
+	ctl(&r, "-b", batch_path, NULL);
+	fake_wait(&fk);
+	ended(&r, CTL_EXIT_FAILED, "",
+	      where(want, sizeof(want),
+		    "counterctl: cannot add to the counter: Numerical result out of range\n"
+		    "counterctl: kernel reports: index past the region's last counter\n",
+		    5, "command failed\n"),
+	      "-b FILE: a command continued on the next line is named by its first");
+
+	BATCH("add 3 1 5\n"
+	      "add 3 '1 5\n"
+	      "add 3 1 6\n");
+	run_adds(&r, 1, false);
+	ended(&r, CTL_EXIT_USAGE, "",
+	      where(want, sizeof(want), "", 2, "missing closing '\n"),
+	      "-b FILE, a quote not closed on line 2: status 2, the line named");
+	is_int(fk.nreqs, 1, "-b FILE, a quote not closed: nothing after it run");
+
+	run_adds(&r, 2, true);
+	is_int(r.status, CTL_EXIT_FAILED,
+	       "-f -b FILE, a quote not closed: status 1");
+	ok(fk.nreqs == 2 && added(6), "-f -b FILE, a quote not closed: goes on");
+
+	write_batch("add 3 1 5\nad\0d 3 1 5\n", 22);
+	run_adds(&r, 1, false);
+	ended(&r, CTL_EXIT_USAGE, "",
+	      where(want, sizeof(want), "", 2, "a NUL byte in the line\n"),
+	      "-b FILE, a NUL byte: status 2, the line named");
+
+	BATCH("add 3 1 \\\r\n"
+	      "7\r\n");
+	run_adds(&r, 1, false);
+	ok(r.status == 0 && added(7), "-b FILE of CR LF lines, one continued");
+
+	BATCH("add 3 1 8 \\");
+	run_adds(&r, 1, false);
+	ok(r.status == 0 && added(8),
+	   "-b FILE: a backslash at the very end continues nothing");
+
+	BATCH("\n# nothing to do\n");
+	fake_reset(&fk);
+	nopens = 0;
+	ctl(&r, "-b", batch_path, NULL);
+	ended(&r, 0, "", "", "-b FILE without commands: status 0, silent");
+	is_int(nopens, 0, "-b FILE without commands: no handle opened");
+
+	nopens = 0;
+	ctl(&r, "-b", "/nonexistent/batch", NULL);
+	ended(&r, CTL_EXIT_FAILED, "",
+	      "counterctl: cannot open /nonexistent/batch: No such file or directory\n",
+	      "-b of a missing file: status 1, says so");
+	ctl(&r, "-f", "-b", "/nonexistent/batch", NULL);
+	is_int(r.status, CTL_EXIT_FAILED, "-f -b of a missing file: status 1");
+	is_int(nopens, 0, "-b of a missing file: no handle opened");
+}
+
+/* monitor is refused; -j and -p; standard input. */
+static void test_batch_options(void)
+{
+	static const char *const refused[] = { "monitor --count 1", "watch", "w" };
+	char want[1024], text[64], name[128];
+	struct result r;
+
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		snprintf(text, sizeof(text), "%s\nadd 3 1 5\n", refused[i]);
+		write_batch(text, strlen(text));
+		fake_reset(&fk);
+		nopens = 0;
+		ctl(&r, "-b", batch_path, NULL);
+		snprintf(name, sizeof(name),
+			 "-b FILE, '%s': refused, the line named", refused[i]);
+		ended(&r, CTL_EXIT_USAGE, "",
+		      where(want, sizeof(want),
+			    "counterctl: monitor: cannot run in a batch (-b): it runs until it is stopped\n"
+			    "Try 'counterctl help monitor'.\n", 1,
+			    "command failed\n"),
+		      name);
+		ok(nopens == 0 && fk.nreqs == 0,
+		   "-b FILE, '%s': nothing opened or sent", refused[i]);
+	}
+
+	BATCH(ATTACH_LINE
+	      "add 3 1 5\n"
+	      ATTACH_LINE);
+	fake_reset(&fk);
+	answer(attach_reply());
+	answer(act_reply(CTRMAP_CMD_ADD, 3));
+	answer(attach_reply());
+	fake_start(&fk);
+	ctl(&r, "-j", "-b", batch_path, NULL);
+	fake_wait(&fk);
+	ended(&r, 0,
+	      "{\"id\":3,\"ncounters\":504,\"npages\":1}\n"
+	      "{\"id\":3,\"ncounters\":504,\"npages\":1}\n", "",
+	      "-j -b FILE: -j for every line, one JSON document each");
+	check_jq(r.out, "[., input] | map(.id)", "[3,3]",
+		 "-j -b FILE: two valid JSON documents, as jq reads them");
+
+	BATCH("attach -p --pid 1 --addr 8 --len 72\n"
+	      ATTACH_LINE);
+	fake_reset(&fk);
+	answer(attach_reply());
+	answer(attach_reply());
+	fake_start(&fk);
+	ctl(&r, "-b", batch_path, NULL);
+	fake_wait(&fk);
+	ended(&r, 0,
+	      "{\n"
+	      "    \"id\": 3,\n"
+	      "    \"ncounters\": 504,\n"
+	      "    \"npages\": 1\n"
+	      "}\n"
+	      ATTACH_TEXT, "",
+	      "-b FILE: -p after a line's command is for that line alone");
+
+	stdin_text = ATTACH_LINE "add 3 1 9\n";
+	fake_reset(&fk);
+	answer(attach_reply());
+	answer(act_reply(CTRMAP_CMD_ADD, 3));
+	fake_start(&fk);
+	ctl(&r, "-b", "-", NULL);
+	fake_wait(&fk);
+	ended(&r, 0, ATTACH_TEXT, "", "-b -: the commands from standard input");
+	ok(fk.nreqs == 2 && added(9), "-b -: both run");
+
+	stdin_text = "add 3 1 9\nadd 3 1 1 1\n";
+	fake_reset(&fk);
+	answer(act_reply(CTRMAP_CMD_ADD, 3));
+	fake_start(&fk);
+	ctl(&r, "--batch=-", NULL);
+	fake_wait(&fk);
+	ended(&r, CTL_EXIT_USAGE, "",
+	      "counterctl: add: unexpected argument '1'\n"
+	      "Try 'counterctl help add'.\n"
+	      "counterctl: -:2: command failed\n",
+	      "--batch=-, line 2 fails: named as -:2");
+	stdin_text = NULL;
+}
+
 int main(void)
 {
 	struct ctrmap_handle *probe;
 	int err = fake_open(&fk);
 
 	test_numbers();
+	test_split();
 	if (!err)
 		err = fake_handle(&fk, &probe);
 	if (err) {
@@ -1214,6 +1654,11 @@ int main(void)
 	test_monitor();
 	test_monitor_filters();
 	test_watch_signal();
+	test_batch_run();
+	test_batch_lines();
+	test_batch_options();
+	if (batch_path[0])
+		unlink(batch_path);
 	fake_close(&fk);
 	return done_testing();
 }

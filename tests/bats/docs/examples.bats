@@ -116,7 +116,7 @@ play() {
 @test "counterctl(8)'s examples do what the page shows" {
 	run man_examples
 	assert_success
-	[ "$(grep -c '^---$' <<<"$output")" -ge 4 ]
+	[ "$(grep -c '^---$' <<<"$output")" -ge 5 ]
 	blocks=$output
 	# Blocks 1 and 2 share a region; block 3 watches a fresh one go.
 	fresh
@@ -124,7 +124,15 @@ play() {
 	fresh
 	"$CTL" attach --pid "$TPID" --addr "$TADDR" --len 4096 >/dev/null
 	play < <(awk '/^---$/ { n++; next } n == 2' <<<"$blocks")
-	# Block 4 (DIAGNOSTICS): an attach the kernel refuses.
-	fresh
+	# Block 4: 60 regions of a 60-page process from a file of commands
+	# (-b), written where the test may write.
+	stop_started
+	unload_module
+	modprobe ctrmap
+	start_target -m mmap -p 60
+	cd "$BATS_TEST_TMPDIR"
 	play < <(awk '/^---$/ { n++; next } n == 3' <<<"$blocks")
+	# Block 5 (DIAGNOSTICS): an attach the kernel refuses.
+	fresh
+	play < <(awk '/^---$/ { n++; next } n == 4' <<<"$blocks")
 }
