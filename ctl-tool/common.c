@@ -53,10 +53,16 @@ int ctl_stop_signals(sigset_t *old)
 	return sfd;
 }
 
-int ctl_open(struct ctrmap_handle **h)
+int ctl_open(const struct ctl_options *opts, struct ctrmap_handle **h)
 {
-	int err = ctrmap_open(h);
+	int err;
 
+	if (*opts->handle) {
+		*h = *opts->handle;
+		return 0;
+	}
+	err = ctrmap_open(opts->handle);
+	*h = *opts->handle;
 	if (!err)
 		return 0;
 	ctl_error(NULL, err, "cannot open the ctrmap control channel");

@@ -27,6 +27,13 @@ enum {
 /* Global options: before the command, or -j and -p also after it. */
 struct ctl_options {
 	enum print_format format;	/* -j, -p */
+	bool batch;			/* the command is a line of -b FILE */
+	/*
+	 * Where the ctrmap handle is kept once ctl_open() has opened it:
+	 * the commands of a batch share it. Whoever runs the commands
+	 * closes it.
+	 */
+	struct ctrmap_handle **handle;
 };
 
 struct ctl_cmd {
@@ -35,6 +42,7 @@ struct ctl_cmd {
 				 * our "watch"), or NULL */
 	const char *summary;	/* one line in counterctl --help */
 	const char *help;	/* counterctl help NAME, NAME --help */
+	bool endless;		/* runs until stopped: refused in a batch */
 	/* argv[0] is the command name. Returns a CTL_EXIT_* status. */
 	int (*run)(const struct ctl_options *opts, int argc, char **argv);
 };
@@ -57,8 +65,12 @@ extern const struct ctl_cmd cmd_monitor;
  */
 int ctl_stop_signals(sigset_t *old);
 
-/* Open the ctrmap handle, reporting failure. 0 or CTL_EXIT_FAILED. */
-int ctl_open(struct ctrmap_handle **h);
+/*
+ * The ctrmap handle into *h: the one in *opts->handle, or else a new one,
+ * kept there for the next command of a batch. Reports failure. 0 or
+ * CTL_EXIT_FAILED. Commands do not close it.
+ */
+int ctl_open(const struct ctl_options *opts, struct ctrmap_handle **h);
 
 /*
  * Report that what failed with -err: "counterctl: WHAT: strerror", then

@@ -190,20 +190,18 @@ static int monitor_run(const struct ctl_options *opts, int argc, char **argv)
 		return CTL_EXIT_FAILED;
 
 	status = CTL_EXIT_FAILED;
-	if (ctl_open(&h))
+	if (ctl_open(opts, &h))
 		goto out_sfd;
 	err = ctrmap_monitor(h);
 	if (err) {
 		ctl_error(h, err, "cannot subscribe to the module's events");
-		goto out_close;
+		goto out_sfd;
 	}
 	/* Scripts wait for this before they make events happen. */
 	if (ready)
 		fputs("ready\n", stderr);
 	status = monitor_loop(h, stdout, &mo, sfd);
 
-out_close:
-	ctrmap_close(h);
 out_sfd:
 	close(sfd);
 	sigprocmask(SIG_SETMASK, &old, NULL);
@@ -214,6 +212,7 @@ const struct ctl_cmd cmd_monitor = {
 	.name = "monitor",
 	.alias = "watch",
 	.summary = "print the module's events as they happen",
+	.endless = true,
 	.help =
 		"Usage: counterctl [-j] monitor [--region ID] [--pid PID] [--count N] [--timeout SECONDS] [--ready]\n"
 		"\n"

@@ -272,6 +272,9 @@ static int read_run(const struct ctl_options *opts, int argc, char **argv)
 			return ctl_option_error(&cmd_read, c, argv);
 		}
 	}
+	/* As monitor: the lines after it would wait for ever. */
+	if (interval && opts->batch)
+		return ctl_usage_error(&cmd_read, "--watch cannot run in a batch (-b): it runs until it is stopped");
 	if (optind >= argc)
 		return ctl_usage_error(&cmd_read, "expected a region ID");
 	if (ctl_parse_u32(&cmd_read, "region ID", argv[optind], &ctx.id))
@@ -300,7 +303,7 @@ static int read_run(const struct ctl_options *opts, int argc, char **argv)
 			return CTL_EXIT_FAILED;
 		}
 	}
-	if (ctl_open(&h))
+	if (ctl_open(opts, &h))
 		goto out;
 	err = ctrmap_get(h, ctx.id, 0, learn_ncounters, &ctx);
 	if (err) {
@@ -312,7 +315,6 @@ static int read_run(const struct ctl_options *opts, int argc, char **argv)
 		goto out;
 	status = interval ? watch(h, &ctx, interval, sfd) : read_once(h, &ctx);
 out:
-	ctrmap_close(h);
 	if (sfd >= 0)
 		close(sfd);
 	if (interval)

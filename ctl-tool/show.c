@@ -117,7 +117,7 @@ static int show_run(const struct ctl_options *opts, int argc, char **argv)
 	if (ctl_parse_u32(&cmd_show, "region ID", argv[optind], &id))
 		return CTL_EXIT_USAGE;
 
-	if (ctl_open(&h))
+	if (ctl_open(opts, &h))
 		return CTL_EXIT_FAILED;
 	err = ctrmap_get(h, id,
 			 (ctx.verbose ? CTRMAP_GET_VERBOSE : 0) |
@@ -125,7 +125,6 @@ static int show_run(const struct ctl_options *opts, int argc, char **argv)
 			 show_region, &ctx);
 	if (err)
 		ctl_error(h, err, "cannot show the region");
-	ctrmap_close(h);
 	return err ? CTL_EXIT_FAILED : CTL_EXIT_OK;
 }
 
