@@ -11,7 +11,6 @@ static int add_run(const struct ctl_options *opts, int argc, char **argv)
 	uint64_t delta;
 	int err;
 
-	(void)opts;
 	if (argc < 4)
 		return ctl_usage_error(&cmd_add, "expected ID INDEX DELTA");
 	if (argc > 4)
@@ -22,12 +21,11 @@ static int add_run(const struct ctl_options *opts, int argc, char **argv)
 	    ctl_parse_u64(&cmd_add, "delta", argv[3], &delta))
 		return CTL_EXIT_USAGE;
 
-	if (ctl_open(&h))
+	if (ctl_open(opts, &h))
 		return CTL_EXIT_FAILED;
 	err = ctrmap_add(h, id, index, delta);
 	if (err)
 		ctl_error(h, err, "cannot add to the counter");
-	ctrmap_close(h);
 	return err ? CTL_EXIT_FAILED : CTL_EXIT_OK;
 }
 

@@ -62,15 +62,13 @@ static int attach_run(const struct ctl_options *opts, int argc, char **argv)
 	if (!have_pid || !have_addr || !have_len)
 		return ctl_usage_error(&cmd_attach, "--pid, --addr and --len are all needed");
 
-	if (ctl_open(&h))
+	if (ctl_open(opts, &h))
 		return CTL_EXIT_FAILED;
 	err = ctrmap_attach(h, pid, addr, len, &reply);
 	if (err) {
 		ctl_error(h, err, "cannot attach");
-		ctrmap_close(h);
 		return CTL_EXIT_FAILED;
 	}
-	ctrmap_close(h);
 
 	print_begin(&p, stdout, opts->format);
 	attach_print(&p, &reply);

@@ -11,7 +11,6 @@ static int bind_run(const struct ctl_options *opts, int argc, char **argv)
 	uint32_t id, index;
 	int err;
 
-	(void)opts;
 	if (argc < 4)
 		return ctl_usage_error(&cmd_bind, "expected ID INDEX SOURCE");
 	if (argc > 4)
@@ -24,12 +23,11 @@ static int bind_run(const struct ctl_options *opts, int argc, char **argv)
 		return ctl_usage_error(&cmd_bind, "invalid source '%s': expected timer:PERIOD (e.g. timer:1ms) or irq:N",
 				       argv[3]);
 
-	if (ctl_open(&h))
+	if (ctl_open(opts, &h))
 		return CTL_EXIT_FAILED;
 	err = ctrmap_bind(h, id, index, &src);
 	if (err)
 		ctl_error(h, err, "cannot bind the source");
-	ctrmap_close(h);
 	return err ? CTL_EXIT_FAILED : CTL_EXIT_OK;
 }
 

@@ -6,9 +6,11 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/signalfd.h>
 
 #include <ctrmap/ctrmap.h>
 
@@ -31,10 +33,36 @@ void ctl_error(const struct ctrmap_handle *h, int err, const char *what)
 			attr);
 }
 
-int ctl_open(struct ctrmap_handle **h)
+int ctl_stop_signals(sigset_t *old)
 {
-	int err = ctrmap_open(h);
+	sigset_t stop;
+	int sfd;
 
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	if (sigprocmask(SIG_BLOCK, &stop, old) < 0) {
+		ctl_error(NULL, -errno, "cannot block signals");
+		return -1;
+	}
+	sfd = signalfd(-1, &stop, SFD_CLOEXEC);
+	if (sfd < 0) {
+		ctl_error(NULL, -errno, "cannot create a signalfd");
+		sigprocmask(SIG_SETMASK, old, NULL);
+	}
+	return sfd;
+}
+
+int ctl_open(const struct ctl_options *opts, struct ctrmap_handle **h)
+{
+	int err;
+
+	if (*opts->handle) {
+		*h = *opts->handle;
+		return 0;
+	}
+	err = ctrmap_open(opts->handle);
+	*h = *opts->handle;
 	if (!err)
 		return 0;
 	ctl_error(NULL, err, "cannot open the ctrmap control channel");
@@ -172,6 +200,18 @@ void ctl_printable(char *dst, const char *src, size_t size)
 		dst[i] = (unsigned char)src[i] < 0x20 || src[i] == 0x7f ?
 			 '?' : src[i];
 	dst[i] = '\0';
+}
+
+void ctl_print_counter(struct printer *p, bool labelled, uint32_t index,
+		       uint64_t value)
+{
+	print_open_object(p, NULL);
+	if (labelled)
+		print_uint(p, PRINT_ANY, "index", "counter %u: ", index);
+	else
+		print_uint(p, PRINT_ANY, "index", "%u ", index);
+	print_u64(p, PRINT_ANY, "value", "%" PRIu64 "\n", value);
+	print_close_object(p);
 }
 
 void ctl_print_bindings(struct printer *p, const struct ctrmap_region_info *r)

@@ -6,6 +6,7 @@
 #ifndef COUNTERCTL_H
 #define COUNTERCTL_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -26,6 +27,13 @@ enum {
 /* Global options: before the command, or -j and -p also after it. */
 struct ctl_options {
 	enum print_format format;	/* -j, -p */
+	bool batch;			/* the command is a line of -b FILE */
+	/*
+	 * Where the ctrmap handle is kept once ctl_open() has opened it:
+	 * the commands of a batch share it. Whoever runs the commands
+	 * closes it.
+	 */
+	struct ctrmap_handle **handle;
 };
 
 struct ctl_cmd {
@@ -34,6 +42,7 @@ struct ctl_cmd {
 				 * our "watch"), or NULL */
 	const char *summary;	/* one line in counterctl --help */
 	const char *help;	/* counterctl help NAME, NAME --help */
+	bool endless;		/* runs until stopped: refused in a batch */
 	/* argv[0] is the command name. Returns a CTL_EXIT_* status. */
 	int (*run)(const struct ctl_options *opts, int argc, char **argv);
 };
@@ -46,10 +55,22 @@ extern const struct ctl_cmd cmd_bind;
 extern const struct ctl_cmd cmd_unbind;
 extern const struct ctl_cmd cmd_list;
 extern const struct ctl_cmd cmd_show;
+extern const struct ctl_cmd cmd_read;
 extern const struct ctl_cmd cmd_monitor;
 
-/* Open the ctrmap handle, reporting failure. 0 or CTL_EXIT_FAILED. */
-int ctl_open(struct ctrmap_handle **h);
+/*
+ * SIGINT and SIGTERM blocked and delivered through the descriptor returned
+ * instead, for poll(), so that none is lost between two waits; the mask
+ * before in *old. -1 (reported, the mask restored) on failure.
+ */
+int ctl_stop_signals(sigset_t *old);
+
+/*
+ * The ctrmap handle into *h: the one in *opts->handle, or else a new one,
+ * kept there for the next command of a batch. Reports failure. 0 or
+ * CTL_EXIT_FAILED. Commands do not close it.
+ */
+int ctl_open(const struct ctl_options *opts, struct ctrmap_handle **h);
 
 /*
  * Report that what failed with -err: "counterctl: WHAT: strerror", then
@@ -103,5 +124,13 @@ void ctl_printable(char *dst, const char *src, size_t size);
  * in text "0=timer:1ms,2=irq:11", or "-" for none, without a newline.
  */
 void ctl_print_bindings(struct printer *p, const struct ctrmap_region_info *r);
+
+/*
+ * One counter's value: in JSON the object {"index", "value"} (in an array
+ * the caller opened); in text "INDEX VALUE" or, labelled, "counter INDEX:
+ * VALUE", and a newline.
+ */
+void ctl_print_counter(struct printer *p, bool labelled, uint32_t index,
+		       uint64_t value);
 
 #endif /* COUNTERCTL_H */

@@ -186,7 +186,7 @@ static int list_run(const struct ctl_options *opts, int argc, char **argv)
 		return ctl_usage_error(&cmd_list, "unexpected argument '%s'",
 				       argv[optind]);
 
-	if (ctl_open(&h))
+	if (ctl_open(opts, &h))
 		return CTL_EXIT_FAILED;
 	/* A list that changed while it was read (-EAGAIN) is read again. */
 	for (int tries = 0; tries < LIST_TRIES; tries++) {
@@ -198,11 +198,9 @@ static int list_run(const struct ctl_options *opts, int argc, char **argv)
 	}
 	if (err) {
 		ctl_error(h, err, "cannot list the regions");
-		ctrmap_close(h);
 		free_list(&l);
 		return CTL_EXIT_FAILED;
 	}
-	ctrmap_close(h);
 
 	print_begin_array(&p, stdout, opts->format);
 	list_print(&p, l.v, l.n);

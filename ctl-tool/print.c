@@ -225,6 +225,17 @@ void print_string(struct printer *p, enum print_type t, const char *key,
 	}
 }
 
+void print_double(struct printer *p, enum print_type t, const char *key,
+		  const char *fmt, double value)
+{
+	if (p->json && (t & PRINT_JSON)) {
+		json_key(p, key);
+		fprintf(p->fp, "%.2f", value);
+	} else if (!p->json && (t & PRINT_FP)) {
+		fprintf(p->fp, fmt, value);
+	}
+}
+
 void print_bool(struct printer *p, enum print_type t, const char *key,
 		const char *fmt, bool value)
 {

@@ -70,6 +70,11 @@ void print_bool(struct printer *p, enum print_type t, const char *key,
 		const char *fmt, bool value)
 	__attribute__((format(printf, 4, 0)));
 
+/* A finite number: JSON gets it with two decimals, text fmt. */
+void print_double(struct printer *p, enum print_type t, const char *key,
+		  const char *fmt, double value)
+	__attribute__((format(printf, 4, 0)));
+
 /* Write s as a JSON string, quoted and escaped; invalid UTF-8 -> U+FFFD. */
 void print_json_string(FILE *fp, const char *s);
 

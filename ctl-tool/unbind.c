@@ -10,7 +10,6 @@ static int unbind_run(const struct ctl_options *opts, int argc, char **argv)
 	uint32_t id, index;
 	int err;
 
-	(void)opts;
 	if (argc < 3)
 		return ctl_usage_error(&cmd_unbind, "expected ID INDEX");
 	if (argc > 3)
@@ -20,12 +19,11 @@ static int unbind_run(const struct ctl_options *opts, int argc, char **argv)
 	    ctl_parse_u32(&cmd_unbind, "index", argv[2], &index))
 		return CTL_EXIT_USAGE;
 
-	if (ctl_open(&h))
+	if (ctl_open(opts, &h))
 		return CTL_EXIT_FAILED;
 	err = ctrmap_unbind(h, id, index);
 	if (err)
 		ctl_error(h, err, "cannot unbind the source");
-	ctrmap_close(h);
 	return err ? CTL_EXIT_FAILED : CTL_EXIT_OK;
 }
 

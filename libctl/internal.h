@@ -227,12 +227,24 @@ struct ctrmap_region_buf {
 	const struct ctrmap_binding_info **binding_ptrs;
 	const struct ctrmap_page_info **page_ptrs;
 	uint32_t first_page;	/* CTRMAP_A_FIRST_PAGE: pages[0]'s index */
+	uint64_t *values;	/* CTRMAP_A_VALUES, copied out */
+	uint32_t first_index;	/* CTRMAP_A_FIRST_INDEX: values[0]'s index */
 };
 
 /*
+ * The values of a GET reply: CTRMAP_A_FIRST_INDEX and CTRMAP_A_VALUES into
+ * *first, *n and a pointer to the unaligned array in the message. 0 (*n
+ * 0 if there are none), or -EPROTO if malformed: a length that is not a
+ * multiple of 8, one attribute without the other.
+ */
+int ctrmap_parse_values(struct nlattr **tb, uint32_t *first, uint32_t *n,
+			const void **data);
+
+/*
  * A dump's next message about the same region (it did not fit one):
- * append its bindings and pages to r. -EPROTO if the pages do not go on
- * where r's stopped, -ENOMEM. more is freed either way.
+ * append its bindings, pages and values to r. -EPROTO if the pages or the
+ * values do not go on where r's stopped, -ENOMEM. more is freed either
+ * way.
  */
 int ctrmap_region_merge(struct ctrmap_region_buf *r,
 			struct ctrmap_region_buf *more);

@@ -112,6 +112,10 @@ void ctrmap_region_counts(struct ctrmap_counts *c);
 int ctrmap_add_value(struct ctrmap_region *r, u32 index, u64 delta,
 		     u64 *value);
 
+/* The most values one GET message holds: one copy under seq_lock. */
+#define CTRMAP_VALUES_MAX 512
+int ctrmap_read_values(struct ctrmap_region *r, u32 first, u32 n, void *out);
+
 int ctrmap_regions_init(void);
 void ctrmap_regions_uninit(void);
 

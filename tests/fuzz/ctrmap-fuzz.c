@@ -34,7 +34,9 @@
  * its own (opened with ctrmap_nl_open(): NETLINK_EXT_ACK, NETLINK_CAP_ACK).
  * Most start from a valid-shaped template of one command of
  * include/uapi/linux/ctrmap.h (ATTACH pid/addr/len; DETACH region_id; GET do
- * region_id [verbose]; GET dump [pid] [region_id] [verbose]; BIND region_id/index/
+ * region_id [verbose] [first_index] [count]; GET dump [pid] [region_id]
+ * [verbose] [first_index] [count] (indexes and counts small, at the ends of
+ * a region, huge; now and then the reply-only values); BIND region_id/index/
  * source{type, period_ns|irq}; UNBIND region_id/index; ADD region_id/index/
  * delta (DETACH, BIND, UNBIND and ADD half the time with reply); STATS; the notification-only DETACHED, 0 and 9..255) with
  * plausible values, then get 1-3 mutations (15% get none, so that the
@@ -802,12 +804,24 @@ static void tpl_region_only(uint8_t cmd)
 	maybe_reply();
 }
 
+static uint32_t pick_index(void);
+
+/* GET's count: 0 (refused), a few, one message's 512 and past it, huge. */
+static uint32_t pick_count(void)
+{
+	static const uint32_t v[] = { 0, 1, 2, 504, 512, 513, 8184, UINT32_MAX };
+	uint32_t kind = rnd(4), r = (uint32_t)rnd64();
+
+	return kind < 2 ? 1 + r % 16 : v[r % 8];
+}
+
 static void tpl_get(bool dump)
 {
+	static const uint64_t values[2];
 	uint32_t r = rnd(100);
 
 	m.cmd = CTRMAP_CMD_GET;
-	m.maxattr = CTRMAP_A_VERBOSE;
+	m.maxattr = CTRMAP_A_COUNT;
 	if (dump) {
 		bool own_pid;
 		uint32_t pid = pick_pid(&own_pid);
@@ -822,6 +836,12 @@ static void tpl_get(bool dump)
 	}
 	if (r % 5 == 0)
 		add_top(new_leaf(CTRMAP_A_VERBOSE, NULL, 0));
+	if (r % 3 == 0)
+		add_top(leaf_u32(CTRMAP_A_FIRST_INDEX, pick_index()));
+	if (r % 4 == 1)
+		add_top(leaf_u32(CTRMAP_A_COUNT, pick_count()));
+	if (r == 97)	/* a reply's attribute: no policy takes it */
+		add_top(new_leaf(CTRMAP_A_VALUES, values, sizeof(values)));
 }
 
 static uint32_t pick_index(void)

@@ -246,10 +246,18 @@ struct ctrmap_region_info {
 	/* Each page, with CTRMAP_GET_VERBOSE (needs CAP_SYS_ADMIN). */
 	unsigned int npage_info;
 	const struct ctrmap_page_info *const *pages;
+	/*
+	 * Added in 0.2 (CTRMAP_HAS_FIELD): with CTRMAP_GET_VALUES, every
+	 * counter's value, values[i] of counter i (nvalues == ncounters);
+	 * else 0 and NULL.
+	 */
+	unsigned int nvalues;
+	const uint64_t *values;
 };
 
 /* ctrmap_get() and ctrmap_list() flags */
 #define CTRMAP_GET_VERBOSE 1u	/* also each page's PFN and pin state */
+#define CTRMAP_GET_VALUES 2u	/* also every counter's value (0.2) */
 
 /*
  * Called once per region; r and the arrays it points to are valid during
@@ -260,8 +268,10 @@ typedef int (*ctrmap_region_cb)(const struct ctrmap_region_info *r,
 				void *arg);
 
 /*
- * Describe region id (GET do): cb is called once. -EINVAL for unknown
- * flags; -ENOENT if there is no such region (or it is not the caller's).
+ * Describe region id (GET do; with CTRMAP_GET_VALUES a dump of that region,
+ * whose values may take several messages): cb is called once. -EINVAL for
+ * unknown flags; -ENOENT if there is no such region (or it is not the
+ * caller's).
  */
 int ctrmap_get(struct ctrmap_handle *h, uint32_t id, unsigned int flags,
 	       ctrmap_region_cb cb, void *arg);
@@ -273,6 +283,25 @@ int ctrmap_get(struct ctrmap_handle *h, uint32_t id, unsigned int flags,
  */
 int ctrmap_list(struct ctrmap_handle *h, uint32_t pid, unsigned int flags,
 		ctrmap_region_cb cb, void *arg);
+
+/*
+ * Read counters [first, first + count) of region id from the kernel (GET
+ * with a range; added in 0.2), for any process that may act on the region,
+ * not only the one that maps it. values has room for count values; *nread
+ * (may be NULL) is how many were stored, from values[0] on, even on
+ * failure. Each run of up to 512 values is one consistent snapshot (no
+ * group update half-visible); a longer range is read in several.
+ * Returns 0 with *nread == count, or:
+ *   -EINVAL  count is 0 or values is NULL (nothing is sent);
+ *   -ENOENT  no such region, or not the caller's to act on; also when the
+ *            region was detached part-way (*nread says how far it got);
+ *   -ERANGE  the range goes past the region's last counter
+ *            (ctrmap_errattr(): "first_index" or "count");
+ *   -EPROTO  a reply the protocol does not allow;
+ *   other    the kernel's or the socket's error.
+ */
+int ctrmap_get_values(struct ctrmap_handle *h, uint32_t id, uint32_t first,
+		      uint32_t count, uint64_t *values, uint32_t *nread);
 
 /*
  * Notifications on the "monitor" multicast group. A handle that monitors

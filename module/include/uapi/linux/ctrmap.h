@@ -54,6 +54,10 @@
  *	request:  CTRMAP_A_REGION_ID: NLA_U32 (do; dump filter, optional)
  *	          CTRMAP_A_PID: NLA_U32 (dump filter, optional)
  *	          CTRMAP_A_VERBOSE: NLA_FLAG (pages; needs CAP_SYS_ADMIN)
+ *	          CTRMAP_A_FIRST_INDEX: NLA_U32 (values from this counter on;
+ *	              default 0)
+ *	          CTRMAP_A_COUNT: NLA_U32 (that many values, >= 1; default:
+ *	              up to the last counter)
  *	reply, one message per region:
  *	          CTRMAP_A_REGION_ID: NLA_U32
  *	          CTRMAP_A_PID: NLA_U32
@@ -75,10 +79,28 @@
  *	                  CTRMAP_PAGE_A_PFN: NLA_U64
  *	                  CTRMAP_PAGE_A_PINNED: NLA_U8
  *	              ...
+ *	          CTRMAP_A_FIRST_INDEX: NLA_U32 (with CTRMAP_A_VALUES: the
+ *	              index of its first counter)
+ *	          CTRMAP_A_VALUES: NLA_BINARY, __u64 counter values in host
+ *	              byte order, len / 8 of them (with CTRMAP_A_FIRST_INDEX
+ *	              or CTRMAP_A_COUNT in the request)
  *	A dump describes a region that does not fit one message in several
  *	consecutive messages with its id: each repeats the attributes above
  *	CTRMAP_A_BINDINGS and goes on where the last one stopped, the
- *	bindings in counter order, then the pages from CTRMAP_A_FIRST_PAGE.
+ *	bindings in counter order, then the pages from CTRMAP_A_FIRST_PAGE,
+ *	then the values from CTRMAP_A_FIRST_INDEX.
+ *
+ *	Values are asked for by CTRMAP_A_FIRST_INDEX or CTRMAP_A_COUNT, from
+ *	anyone who may act on the region (as every command). A range past the
+ *	region's last counter is refused (ERANGE, naming the attribute). The
+ *	values of one message are one consistent snapshot: no group update
+ *	(see the region above) is half-visible in it; one message holds at
+ *	most 512 of them. A "do" reply carries the first values of the range
+ *	only, as many as one message holds: the next message would start at
+ *	CTRMAP_A_FIRST_INDEX + len / 8. A dump carries them all. A dump of
+ *	several regions (without CTRMAP_A_REGION_ID) takes no range: only
+ *	CTRMAP_A_FIRST_INDEX 0 without CTRMAP_A_COUNT, every counter of each
+ *	region (EINVAL otherwise).
  *
  * CTRMAP_CMD_BIND (do)
  *	request:  CTRMAP_A_REGION_ID: NLA_U32
@@ -263,6 +285,9 @@ enum ctrmap_attr {
 	CTRMAP_A_REPLY,
 	CTRMAP_A_VALUE,
 	CTRMAP_A_FIRST_PAGE,
+	CTRMAP_A_FIRST_INDEX,
+	CTRMAP_A_COUNT,
+	CTRMAP_A_VALUES,
 	__CTRMAP_A_MAX
 };
 
