@@ -12,6 +12,7 @@
 #include <uapi/linux/ctrmap.h>
 
 #include "genl.h"
+#include "name.h"
 #include "params.h"
 #include "region.h"
 #include "source.h"
@@ -210,6 +211,7 @@ static int ctrmap_nl_attach(struct sk_buff *skb, struct genl_info *info)
 		.pid = info->attrs[CTRMAP_A_PID],
 		.addr = info->attrs[CTRMAP_A_ADDR],
 		.len = info->attrs[CTRMAP_A_LEN],
+		.name = info->attrs[CTRMAP_A_NAME],
 	};
 	struct ctrmap_region *r;
 	struct sk_buff *msg;
@@ -225,6 +227,8 @@ static int ctrmap_nl_attach(struct sk_buff *skb, struct genl_info *info)
 				    "the address must be 8-byte aligned");
 		return -EINVAL;
 	}
+	if (a.name && ctrmap_name_check(a.name, info->extack))
+		return -EINVAL;
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg) {
@@ -535,14 +539,41 @@ static int ctrmap_nl_unbind(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/* NAME: name a counter (CTRMAP_A_INDEX) or the region, or remove it. */
+static int ctrmap_nl_name(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *name = info->attrs[CTRMAP_A_NAME];
+	struct nlattr *index = info->attrs[CTRMAP_A_INDEX];
+	struct ctrmap_region *r;
+	int err = 0;
+
+	if (name && ctrmap_name_check(name, info->extack))
+		return -EINVAL;
+	r = ctrmap_nl_region(skb, info);
+	if (IS_ERR(r))
+		return PTR_ERR(r);
+	if (!index) {
+		ctrmap_name_region(r, name);
+	} else {
+		err = ctrmap_nl_index(info, r);
+		if (!err)
+			err = ctrmap_name_counter(r, nla_get_u32(index), name,
+						  info->extack);
+	}
+	ctrmap_region_put(r);
+	return err;
+}
+
 /*
  * Where a region's description goes on: a GET dump sends a region that does
  * not fit one message in several, each with the fixed part, then bindings
- * from @binding, then (verbose) pages from @page, then the values asked
- * for, @value of them sent. U32_MAX: all were sent.
+ * from @binding, then named counters from @name, then (verbose) pages from
+ * @page, then the values asked for, @value of them sent. U32_MAX: all were
+ * sent.
  */
 struct ctrmap_get_pos {
 	u32 binding;
+	u32 name;
 	u32 page;
 	u32 part;	/* messages of the region sent so far */
 	u32 value;
@@ -653,7 +684,8 @@ static int ctrmap_fill_region(struct sk_buff *skb, struct ctrmap_region *r,
 	    nla_put_u64_64bit(skb, CTRMAP_A_LEN, r->len, CTRMAP_A_PAD) ||
 	    nla_put_u32(skb, CTRMAP_A_NPAGES, r->npages) ||
 	    nla_put_u32(skb, CTRMAP_A_NCOUNTERS, r->ncounters) ||
-	    nla_put_u8(skb, CTRMAP_A_STATE, CTRMAP_STATE_ATTACHED))
+	    nla_put_u8(skb, CTRMAP_A_STATE, CTRMAP_STATE_ATTACHED) ||
+	    ctrmap_put_region_name(skb, r))
 		goto cancel;
 	if (pos->binding != U32_MAX) {
 		n = ctrmap_put_bindings(skb, r, &pos->binding);
@@ -661,13 +693,19 @@ static int ctrmap_fill_region(struct sk_buff *skb, struct ctrmap_region *r,
 			goto cancel;
 		put += n;
 	}
+	if (pos->binding == U32_MAX && pos->name != U32_MAX) {
+		n = ctrmap_put_names(skb, r, &pos->name);
+		if (n < 0)
+			goto cancel;
+		put += n;
+	}
 	if (!req->verbose)
 		pos->page = U32_MAX;
-	else if (pos->binding == U32_MAX)
+	else if (pos->name == U32_MAX)
 		put += ctrmap_put_pages(skb, r, pos);
 	if (!req->values) {
 		pos->value = U32_MAX;
-	} else if (pos->binding == U32_MAX && pos->page == U32_MAX) {
+	} else if (pos->name == U32_MAX && pos->page == U32_MAX) {
 		n = ctrmap_put_values(skb, r, req, pos);
 		if (n < 0) {
 			err = n;
@@ -679,8 +717,8 @@ static int ctrmap_fill_region(struct sk_buff *skb, struct ctrmap_region *r,
 		goto cancel;
 	genlmsg_end(skb, hdr);
 	pos->part++;
-	return pos->binding != U32_MAX || pos->page != U32_MAX ||
-	       pos->value != U32_MAX;
+	return pos->binding != U32_MAX || pos->name != U32_MAX ||
+	       pos->page != U32_MAX || pos->value != U32_MAX;
 cancel:
 	genlmsg_cancel(skb, hdr);
 	return err;
@@ -735,7 +773,10 @@ static int ctrmap_check_range(struct nlattr **attrs,
 	return 0;
 }
 
-/* Room for one region: the fixed part, every binding it may have, pages. */
+/*
+ * Room for one region: the fixed part, every binding and name it may have,
+ * pages.
+ */
 static size_t ctrmap_region_msg_size(struct ctrmap_region *r, bool verbose)
 {
 	size_t page = nla_total_size(nla_total_size_64bit(sizeof(u64)) +
@@ -744,8 +785,11 @@ static size_t ctrmap_region_msg_size(struct ctrmap_region *r, bool verbose)
 				       nla_total_size_64bit(sizeof(u64)) +
 				       nla_total_size(sizeof(u32)));
 	size_t binding = nla_total_size(nla_total_size(sizeof(u32)) + source);
+	size_t name = nla_total_size(nla_total_size(sizeof(u32)) +
+				     nla_total_size(CTRMAP_NAME_MAX));
 
 	return NLMSG_GOODSIZE + ctrmap_params.max_bindings * binding +
+	       nla_total_size(CTRMAP_NAME_MAX) + CTRMAP_NAMES_MAX * name +
 	       (verbose ? nla_total_size(sizeof(u32)) + nla_total_size(0) +
 			  r->npages * page : 0);
 }
@@ -796,7 +840,8 @@ static int ctrmap_nl_get(struct sk_buff *skb, struct genl_info *info)
 	 * The message was sized for all of it but the values past the
 	 * first CTRMAP_VALUES_MAX: those the caller asks for again.
 	 */
-	if (err > 0 && pos.binding == U32_MAX && pos.page == U32_MAX)
+	if (err > 0 && pos.binding == U32_MAX && pos.name == U32_MAX &&
+	    pos.page == U32_MAX)
 		err = 0;
 	else if (err > 0)
 		err = -EMSGSIZE;
@@ -814,7 +859,7 @@ out:
 }
 
 /*
- * cb->args[0]: the next region id to look at; cb->args[1..4]: how far its
+ * cb->args[0]: the next region id to look at; cb->args[1..5]: how far its
  * description got (struct ctrmap_get_pos), when it did not fit one message.
  * A region added or removed between two parts of the dump flags it
  * NLM_F_DUMP_INTR (cb->seq). With CTRMAP_A_REGION_ID, the dump lists that
@@ -830,6 +875,7 @@ static int ctrmap_nl_get_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		.page = cb->args[2],
 		.part = cb->args[3],
 		.value = cb->args[4],
+		.name = cb->args[5],
 	};
 	struct ctrmap_get_req req = {};
 	struct ctrmap_region *r;
@@ -899,6 +945,7 @@ static int ctrmap_nl_get_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	cb->args[2] = pos.page;
 	cb->args[3] = pos.part;
 	cb->args[4] = pos.value;
+	cb->args[5] = pos.name;
 	/* A region whose first message does not fit an empty one: never. */
 	if (err < 0 && !skb->len)
 		return err;
@@ -949,6 +996,8 @@ static const struct nla_policy ctrmap_attach_policy[] = {
 	[CTRMAP_A_ADDR] = { .type = NLA_U64 },
 	[CTRMAP_A_LEN] = NLA_POLICY_MIN(NLA_U64,
 					CTRMAP_HDR_SIZE + sizeof(__u64)),
+	[CTRMAP_A_NAME] = { .type = NLA_NUL_STRING,
+			    .len = CTRMAP_NAME_MAX - 1 },
 };
 
 static const struct nla_policy ctrmap_detach_policy[] = {
@@ -982,6 +1031,13 @@ static const struct nla_policy ctrmap_add_policy[] = {
 	[CTRMAP_A_INDEX] = { .type = NLA_U32 },
 	[CTRMAP_A_DELTA] = { .type = NLA_U64 },
 	[CTRMAP_A_REPLY] = { .type = NLA_FLAG },
+};
+
+static const struct nla_policy ctrmap_name_policy[] = {
+	[CTRMAP_A_REGION_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[CTRMAP_A_INDEX] = { .type = NLA_U32 },
+	[CTRMAP_A_NAME] = { .type = NLA_NUL_STRING,
+			    .len = CTRMAP_NAME_MAX - 1 },
 };
 
 /*
@@ -1031,6 +1087,12 @@ static const struct genl_ops ctrmap_genl_ops[] = {
 	{
 		.cmd = CTRMAP_CMD_STATS,
 		.doit = ctrmap_nl_stats,
+	},
+	{
+		.cmd = CTRMAP_CMD_NAME,
+		.doit = ctrmap_nl_name,
+		.policy = ctrmap_name_policy,
+		.maxattr = ARRAY_SIZE(ctrmap_name_policy) - 1,
 	},
 };
 

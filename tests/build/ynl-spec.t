@@ -4,7 +4,7 @@
 # and constant in one is in the other, with the same number), genl.c's
 # policies (each operation's request attributes, their types and range
 # checks, nested policies included) and genl_ops (do, dump), and the
-# attributes genl.c and source.c put into replies and events (each one in
+# attributes genl.c, source.c and name.c put into replies and events (each one in
 # the spec, with the type it is put with, in the nest it is put in; an
 # array reserved with nla_reserve_64bit() is binary). Then linux 6.12's own YNL code,
 # from Debian's linux-source-6.12 (extracted once into build/ynl-6.12):
@@ -24,7 +24,7 @@ import tempfile
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SPEC = os.path.join(TOP, 'module/include/uapi/ctrmap.yaml')
 HEADER = os.path.join(TOP, 'module/include/uapi/linux/ctrmap.h')
-NETLINK_C = [os.path.join(TOP, 'module', f) for f in ('genl.c', 'source.c')]
+NETLINK_C = [os.path.join(TOP, 'module', f) for f in ('genl.c', 'source.c', 'name.c')]
 YNL = os.path.join(TOP, 'build/ynl-6.12')
 YNL_FILES = ['Documentation/netlink/genetlink-legacy.yaml',
              'tools/net/ynl/cli.py', 'tools/net/ynl/lib/__init__.py',

@@ -768,6 +768,25 @@ static void pick_nowhere_range(uint64_t *addr, uint64_t *len)
 	*len = pick_len(4096);
 }
 
+/*
+ * A name: valid ones, and each way to be wrong: empty, a digit or a dash
+ * first, a space, a character outside the set, 47 and 48 bytes, no NUL.
+ */
+static int name_leaf(uint16_t type)
+{
+	static const char *const names[] = {
+		"rx_packets", "q0", "_x", "a.b:c-d", "rx_packets",
+		"", "0abc", "-x", "rx packets", "a/b", "na\xc3\xafve",
+		"a23456789012345678901234567890123456789012345678",
+		"a2345678901234567890123456789012345678901234567",
+	};
+	uint32_t r = rnd(sizeof(names) / sizeof(names[0]) + 1);
+
+	if (r == sizeof(names) / sizeof(names[0]))	/* no NUL */
+		return new_leaf(type, "abc", 3);
+	return new_leaf(type, names[r], strlen(names[r]) + 1);
+}
+
 static void tpl_attach(void)
 {
 	bool own_pid;
@@ -784,6 +803,10 @@ static void tpl_attach(void)
 	add_top(leaf_u32(CTRMAP_A_PID, pid));
 	add_top(leaf_u64(CTRMAP_A_ADDR, addr));
 	add_top(leaf_u64(CTRMAP_A_LEN, len));
+	if (rnd(4) == 0) {
+		m.maxattr = CTRMAP_A_NAME;
+		add_top(name_leaf(CTRMAP_A_NAME));
+	}
 }
 
 /*
@@ -926,6 +949,20 @@ static void tpl_add(void)
 	maybe_reply();
 }
 
+/* NAME: a counter's (with an index) or the region's; no name removes. */
+static void tpl_name(void)
+{
+	uint32_t r = rnd(8);
+
+	m.cmd = CTRMAP_CMD_NAME;
+	m.maxattr = CTRMAP_A_NAME;
+	add_top(leaf_u32(CTRMAP_A_REGION_ID, pick_region()));
+	if (r < 6)
+		add_top(leaf_u32(CTRMAP_A_INDEX, pick_index()));
+	if (r % 4)
+		add_top(name_leaf(CTRMAP_A_NAME));
+}
+
 static void tpl_stats(void)
 {
 	m.cmd = CTRMAP_CMD_STATS;
@@ -942,14 +979,15 @@ static void tpl_known(uint32_t which)
 	case 4: tpl_bind(); break;
 	case 5: tpl_unbind(); break;
 	case 6: tpl_add(); break;
-	default: tpl_stats(); break;
+	case 7: tpl_stats(); break;
+	default: tpl_name(); break;
 	}
 }
 
 /* Commands with no operation: attributes of some other template. */
 static void tpl_unknown(void)
 {
-	uint32_t kind = rnd(10), r = (uint32_t)rnd64(), which = rnd(8);
+	uint32_t kind = rnd(10), r = (uint32_t)rnd64(), which = rnd(9);
 
 	tpl_known(which);
 	m.flags &= (uint16_t)~NLM_F_DUMP;
@@ -1418,8 +1456,10 @@ static void generate(void)
 		tpl_known(5);		/* UNBIND */
 	else if (w < 78)
 		tpl_known(6);		/* ADD */
-	else if (w < 84)
+	else if (w < 82)
 		tpl_known(7);		/* STATS */
+	else if (w < 88)
+		tpl_known(8);		/* NAME */
 	else
 		tpl_unknown();
 
@@ -1562,7 +1602,8 @@ static unsigned int make_safe(uint8_t *b, size_t len)
 	}
 	if (cap_ptrace &&
 	    (cmd == CTRMAP_CMD_DETACH || cmd == CTRMAP_CMD_BIND ||
-	     cmd == CTRMAP_CMD_UNBIND || cmd == CTRMAP_CMD_ADD)) {
+	     cmd == CTRMAP_CMD_UNBIND || cmd == CTRMAP_CMD_ADD ||
+	     cmd == CTRMAP_CMD_NAME)) {
 		n = find_attrs(b, len, CTRMAP_A_REGION_ID, c, MAXC);
 		for (int i = 0; i < n; i++) {
 			uint32_t id = (uint32_t)read_at(b, len, c[i].off, 4);
@@ -1625,12 +1666,12 @@ static bool bind_source_type(const uint8_t *b, size_t len, uint8_t *type)
 
 enum bucket {
 	B_UNSPEC, B_ATTACH, B_DETACH, B_GET, B_GET_DUMP, B_BIND, B_UNBIND,
-	B_ADD, B_STATS, B_DETACHED, B_UNKNOWN, NBUCKETS
+	B_ADD, B_STATS, B_DETACHED, B_NAME, B_UNKNOWN, NBUCKETS
 };
 
 static const char *const bucket_names[NBUCKETS] = {
 	"UNSPEC(0)", "ATTACH", "DETACH", "GET", "GET(dump)", "BIND",
-	"UNBIND", "ADD", "STATS", "DETACHED(8)", "unknown(9-255)",
+	"UNBIND", "ADD", "STATS", "DETACHED(8)", "NAME", "unknown(10-255)",
 };
 
 #define NERR 600	/* kernel-internal errnos (ENOTSUPP 524...) included */
@@ -1659,6 +1700,7 @@ static enum bucket bucket_of(uint8_t cmd, uint16_t flags)
 	case CTRMAP_CMD_ADD: return B_ADD;
 	case CTRMAP_CMD_STATS: return B_STATS;
 	case CTRMAP_CMD_DETACHED: return B_DETACHED;
+	case CTRMAP_CMD_NAME: return B_NAME;
 	default: return B_UNKNOWN;
 	}
 }
