@@ -190,6 +190,8 @@ int ctrmap_attr_missing(const struct nlmsghdr *req,
 						   npages)
 #define CTRMAP_SOURCE_SZ0 ctrmap_offsetofend(struct ctrmap_source, irq)
 #define CTRMAP_EVENT_SZ0 ctrmap_offsetofend(struct ctrmap_event, reason)
+#define CTRMAP_ATTACH_OPTS_SZ0 ctrmap_offsetofend(struct ctrmap_attach_opts, \
+						  name)
 
 /*
  * The library's full struct src (lib bytes) into the caller's dst, whose
@@ -227,6 +229,8 @@ struct ctrmap_region_buf {
 	const struct ctrmap_binding_info **binding_ptrs;
 	const struct ctrmap_page_info **page_ptrs;
 	uint32_t first_page;	/* CTRMAP_A_FIRST_PAGE: pages[0]'s index */
+	struct ctrmap_name_info *names;	/* CTRMAP_A_COUNTERS */
+	const struct ctrmap_name_info **name_ptrs;
 	uint64_t *values;	/* CTRMAP_A_VALUES, copied out */
 	uint32_t first_index;	/* CTRMAP_A_FIRST_INDEX: values[0]'s index */
 };

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Regions: CTRMAP_CMD_ATTACH, _DETACH, _ADD, and _GET (do and dump) with
- * the parser of its reply, and GET's counter values.
+ * Regions: CTRMAP_CMD_ATTACH, _DETACH, _ADD, _NAME, and _GET (do and dump)
+ * with the parser of its reply, and GET's counter values.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -23,6 +23,7 @@ struct region_req {
 	uint32_t pid;
 	uint64_t addr;
 	uint64_t len;
+	const char *name;	/* ATTACH's, NAME's (NULL: remove) */
 	uint32_t id;
 	uint32_t index;
 	uint64_t delta;
@@ -40,7 +41,8 @@ static int put_attach(struct nl_msg *msg, const void *arg)
 
 	if (nla_put_u32(msg, CTRMAP_A_PID, req->pid) < 0 ||
 	    nla_put_u64(msg, CTRMAP_A_ADDR, req->addr) < 0 ||
-	    nla_put_u64(msg, CTRMAP_A_LEN, req->len) < 0)
+	    nla_put_u64(msg, CTRMAP_A_LEN, req->len) < 0 ||
+	    (req->name && nla_put_string(msg, CTRMAP_A_NAME, req->name) < 0))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -131,11 +133,24 @@ static int on_attach_reply(struct nlmsghdr *nlh, void *arg)
 int ctrmap_attach(struct ctrmap_handle *h, uint32_t pid, uint64_t addr,
 		  uint64_t len, struct ctrmap_attach_reply *out)
 {
+	return ctrmap_attach_ext(h, pid, addr, len, NULL, out);
+}
+
+int ctrmap_attach_ext(struct ctrmap_handle *h, uint32_t pid, uint64_t addr,
+		      uint64_t len, const struct ctrmap_attach_opts *opts,
+		      struct ctrmap_attach_reply *out)
+{
 	struct region_req req = { .pid = pid, .addr = addr, .len = len };
 	struct ctrmap_attach_reply full = { .sz = sizeof(full) };
 	struct attach_reply r = { .out = &full };
+	struct ctrmap_attach_opts o = { 0 };
 	int ret;
 
+	if (opts) {
+		if (ctrmap_sz_in(&o, opts, CTRMAP_ATTACH_OPTS_SZ0, sizeof(o)))
+			return -EINVAL;
+		req.name = o.name;
+	}
 	if (out) {
 		ret = ctrmap_sz_zero(out, CTRMAP_ATTACH_REPLY_SZ0);
 		if (ret)
@@ -165,6 +180,47 @@ int ctrmap_add(struct ctrmap_handle *h, uint32_t id, uint32_t index,
 	return ctrmap_nl_act(h, CTRMAP_CMD_ADD, put_add, &req, NULL);
 }
 
+static int put_name(struct nl_msg *msg, const void *arg)
+{
+	const struct region_req *req = arg;
+
+	if (nla_put_u32(msg, CTRMAP_A_REGION_ID, req->id) < 0 ||
+	    (req->index != CTRMAP_NAME_REGION &&
+	     nla_put_u32(msg, CTRMAP_A_INDEX, req->index) < 0) ||
+	    (req->name && nla_put_string(msg, CTRMAP_A_NAME, req->name) < 0))
+		return -EMSGSIZE;
+	return 0;
+}
+
+int ctrmap_name(struct ctrmap_handle *h, uint32_t id, uint32_t index,
+		const char *name)
+{
+	struct region_req req = { .id = id, .index = index, .name = name };
+	return ctrmap_nl_cmd(h, CTRMAP_CMD_NAME, NLM_F_ACK, put_name, &req,
+			     NULL, NULL);
+}
+
+const char *ctrmap_counter_name(const struct ctrmap_region_info *r,
+				uint32_t index)
+{
+	unsigned int lo = 0, hi;
+
+	if (!r || !CTRMAP_HAS_FIELD(r, names))
+		return NULL;
+	hi = r->nnames;
+	while (lo < hi) {	/* names are in counter order */
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (r->names[mid]->index == index)
+			return r->names[mid]->name;
+		if (r->names[mid]->index < index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 static const struct nla_policy region_policy[CTRMAP_A_MAX + 1] = {
 	[CTRMAP_A_REGION_ID] = POLICY_U32,
 	[CTRMAP_A_PID] = POLICY_U32,
@@ -179,6 +235,13 @@ static const struct nla_policy region_policy[CTRMAP_A_MAX + 1] = {
 	[CTRMAP_A_FIRST_PAGE] = POLICY_U32,
 	[CTRMAP_A_FIRST_INDEX] = POLICY_U32,
 	[CTRMAP_A_VALUES] = { .type = NLA_UNSPEC },
+	[CTRMAP_A_NAME] = { .type = NLA_STRING },
+	[CTRMAP_A_COUNTERS] = { .type = NLA_NESTED },
+};
+
+static const struct nla_policy counter_policy[CTRMAP_COUNTER_A_MAX + 1] = {
+	[CTRMAP_COUNTER_A_INDEX] = POLICY_U32,
+	[CTRMAP_COUNTER_A_NAME] = { .type = NLA_STRING },
 };
 
 static const struct nla_policy binding_policy[CTRMAP_BINDING_A_MAX + 1] = {
@@ -273,6 +336,40 @@ static int parse_bindings(struct nlattr *nest, struct ctrmap_region_buf *r)
 	return 0;
 }
 
+/* Named counters, in counter order (-EPROTO otherwise). */
+static int parse_names(struct nlattr *nest, struct ctrmap_region_buf *r)
+{
+	unsigned int n = count_nested(nest, CTRMAP_A_COUNTER), i = 0;
+	struct nlattr *nla;
+	int rem;
+
+	if (!n)
+		return 0;
+	r->names = calloc(n, sizeof(*r->names));
+	if (!r->names)
+		return -ENOMEM;
+	nla_for_each_nested(nla, nest, rem) {
+		struct nlattr *tb[CTRMAP_COUNTER_A_MAX + 1];
+		struct ctrmap_name_info *c = &r->names[i];
+
+		if (nla_type(nla) != CTRMAP_A_COUNTER)
+			continue;
+		if (nla_parse_nested(tb, CTRMAP_COUNTER_A_MAX, nla,
+				     counter_policy) < 0 ||
+		    !tb[CTRMAP_COUNTER_A_INDEX] || !tb[CTRMAP_COUNTER_A_NAME])
+			return -EPROTO;
+		c->sz = sizeof(*c);
+		c->index = nla_get_u32(tb[CTRMAP_COUNTER_A_INDEX]);
+		nla_strlcpy(c->name, tb[CTRMAP_COUNTER_A_NAME],
+			    sizeof(c->name));
+		if (i && c->index <= r->names[i - 1].index)
+			return -EPROTO;
+		i++;
+	}
+	r->info.nnames = i;
+	return 0;
+}
+
 static int parse_pages(struct nlattr *nest, struct ctrmap_region_buf *r)
 {
 	unsigned int n = count_nested(nest, CTRMAP_A_PAGE), i = 0;
@@ -344,8 +441,10 @@ void ctrmap_region_free(struct ctrmap_region_buf *r)
 	free(r->values);
 	free(r->bindings);
 	free(r->sources);
+	free(r->names);
 	free(r->pages);
 	free(r->binding_ptrs);
+	free(r->name_ptrs);
 	free(r->page_ptrs);
 	memset(r, 0, sizeof(*r));
 }
@@ -353,16 +452,26 @@ void ctrmap_region_free(struct ctrmap_region_buf *r)
 int ctrmap_region_finish(struct ctrmap_region_buf *r)
 {
 	unsigned int nb = r->info.nbindings, np = r->info.npage_info;
+	unsigned int nn = r->info.nnames;
 
 	free(r->binding_ptrs);
+	free(r->name_ptrs);
 	free(r->page_ptrs);
 	r->binding_ptrs = NULL;
+	r->name_ptrs = NULL;
 	r->page_ptrs = NULL;
 	if (nb) {
 		r->binding_ptrs = calloc(nb, sizeof(*r->binding_ptrs));
 		if (!r->binding_ptrs)
 			return -ENOMEM;
 	}
+	if (nn) {
+		r->name_ptrs = calloc(nn, sizeof(*r->name_ptrs));
+		if (!r->name_ptrs)
+			return -ENOMEM;
+	}
+	for (unsigned int i = 0; i < nn; i++)
+		r->name_ptrs[i] = &r->names[i];
 	if (np) {
 		r->page_ptrs = calloc(np, sizeof(*r->page_ptrs));
 		if (!r->page_ptrs)
@@ -375,6 +484,7 @@ int ctrmap_region_finish(struct ctrmap_region_buf *r)
 	for (unsigned int i = 0; i < np; i++)
 		r->page_ptrs[i] = &r->pages[i];
 	r->info.bindings = r->binding_ptrs;
+	r->info.names = r->name_ptrs;
 	r->info.pages = r->page_ptrs;
 	r->info.values = r->values;
 	return 0;
@@ -409,6 +519,8 @@ int ctrmap_parse_region(struct nlmsghdr *nlh, struct ctrmap_region_buf *r)
 	info->npages = nla_get_u32(tb[CTRMAP_A_NPAGES]);
 	info->ncounters = nla_get_u32(tb[CTRMAP_A_NCOUNTERS]);
 	info->state = nla_get_u8(tb[CTRMAP_A_STATE]);
+	if (tb[CTRMAP_A_NAME])
+		nla_strlcpy(info->name, tb[CTRMAP_A_NAME], sizeof(info->name));
 
 	if (tb[CTRMAP_A_FIRST_PAGE])
 		r->first_page = nla_get_u32(tb[CTRMAP_A_FIRST_PAGE]);
@@ -416,6 +528,8 @@ int ctrmap_parse_region(struct nlmsghdr *nlh, struct ctrmap_region_buf *r)
 	ret = 0;
 	if (tb[CTRMAP_A_BINDINGS])
 		ret = parse_bindings(tb[CTRMAP_A_BINDINGS], r);
+	if (!ret && tb[CTRMAP_A_COUNTERS])
+		ret = parse_names(tb[CTRMAP_A_COUNTERS], r);
 	if (!ret && tb[CTRMAP_A_PAGES])
 		ret = parse_pages(tb[CTRMAP_A_PAGES], r);
 	if (!ret)
@@ -465,6 +579,12 @@ int ctrmap_region_merge(struct ctrmap_region_buf *r,
 	if (!ret)
 		ret = append(&r->sources, &nb, more->sources,
 			     more->info.nbindings, sizeof(*r->sources));
+	if (!ret && r->info.nnames && more->info.nnames &&
+	    more->names[0].index <= r->names[r->info.nnames - 1].index)
+		ret = -EPROTO;
+	if (!ret)
+		ret = append(&r->names, &r->info.nnames, more->names,
+			     more->info.nnames, sizeof(*r->names));
 	if (!ret)
 		ret = append(&r->pages, &r->info.npage_info, more->pages,
 			     more->info.npage_info, sizeof(*r->pages));
