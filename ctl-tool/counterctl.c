@@ -31,6 +31,7 @@ static const struct ctl_cmd *const commands[] = {
 	&cmd_list,
 	&cmd_show,
 	&cmd_read,
+	&cmd_name,
 	&cmd_monitor,
 	&cmd_help,
 };
@@ -61,6 +62,7 @@ static void usage(FILE *fp)
 		fputc('\n', fp);
 	}
 	fputs("Commands may be abbreviated to a prefix no other command has: li is list.\n"
+	      "A region's name may stand for its ID, a counter's name for its INDEX.\n"
 	      "\n"
 	      "Exit status:\n"
 	      "  0  success\n"

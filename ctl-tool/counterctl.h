@@ -56,6 +56,7 @@ extern const struct ctl_cmd cmd_unbind;
 extern const struct ctl_cmd cmd_list;
 extern const struct ctl_cmd cmd_show;
 extern const struct ctl_cmd cmd_read;
+extern const struct ctl_cmd cmd_name;
 extern const struct ctl_cmd cmd_monitor;
 
 /*
@@ -109,6 +110,37 @@ int ctl_parse_u64(const struct ctl_cmd *cmd, const char *what, const char *s,
 int ctl_parse_nonzero_u32(const struct ctl_cmd *cmd, const char *what,
 			  const char *s, uint32_t *out);
 
+/*
+ * A region or a counter as the user gives it: a number, or a name (which
+ * never begins with a digit). name is NULL for a number.
+ */
+struct ctl_ref {
+	const char *name;
+	uint32_t num;
+};
+
+/*
+ * s as a ctl_ref for cmd's argument called what: a number (as
+ * ctl_parse_u32()) or a name. 0, or a usage error reported.
+ */
+int ctl_parse_ref(const struct ctl_cmd *cmd, const char *what, const char *s,
+		  struct ctl_ref *ref);
+
+/*
+ * The region id ref stands for: its number, or the one region the caller
+ * may see with that name. 0, or CTL_EXIT_FAILED reported (no such region,
+ * several of that name).
+ */
+int ctl_region_id(struct ctrmap_handle *h, const struct ctl_ref *ref,
+		  uint32_t *id);
+
+/*
+ * The counter of region id ref stands for: its number, or the index of the
+ * counter with that name. 0, or CTL_EXIT_FAILED reported.
+ */
+int ctl_counter_index(struct ctrmap_handle *h, uint32_t id,
+		      const struct ctl_ref *ref, uint32_t *index);
+
 /* A source as text: ctrmap_source_format(), "type:N" for unknown types. */
 void ctl_format_source(const struct ctrmap_source *src, char *buf,
 		       size_t size);
@@ -126,11 +158,12 @@ void ctl_printable(char *dst, const char *src, size_t size);
 void ctl_print_bindings(struct printer *p, const struct ctrmap_region_info *r);
 
 /*
- * One counter's value: in JSON the object {"index", "value"} (in an array
- * the caller opened); in text "INDEX VALUE" or, labelled, "counter INDEX:
- * VALUE", and a newline.
+ * One counter's value: in JSON the object {"index", "name" (if it has
+ * one), "value"} (in an array the caller opened); in text "INDEX NAME
+ * VALUE" (NAME "-" if none) or, labelled, "counter INDEX: VALUE" ("counter
+ * INDEX (NAME): VALUE"), and a newline. name may be NULL.
  */
 void ctl_print_counter(struct printer *p, bool labelled, uint32_t index,
-		       uint64_t value);
+		       const char *name, uint64_t value);
 
 #endif /* COUNTERCTL_H */

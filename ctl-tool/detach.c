@@ -7,6 +7,7 @@
 static int detach_run(const struct ctl_options *opts, int argc, char **argv)
 {
 	struct ctrmap_handle *h;
+	struct ctl_ref region;
 	uint32_t id;
 	int err;
 
@@ -15,10 +16,10 @@ static int detach_run(const struct ctl_options *opts, int argc, char **argv)
 	if (argc > 2)
 		return ctl_usage_error(&cmd_detach, "unexpected argument '%s'",
 				       argv[2]);
-	if (ctl_parse_u32(&cmd_detach, "region ID", argv[1], &id))
+	if (ctl_parse_ref(&cmd_detach, "region ID", argv[1], &region))
 		return CTL_EXIT_USAGE;
 
-	if (ctl_open(opts, &h))
+	if (ctl_open(opts, &h) || ctl_region_id(h, &region, &id))
 		return CTL_EXIT_FAILED;
 	err = ctrmap_detach(h, id);
 	if (err)

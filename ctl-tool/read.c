@@ -56,16 +56,18 @@ int read_parse_interval(const char *s, uint64_t *ns)
 }
 
 void read_print_values(struct printer *p, const uint32_t *idx,
-		       unsigned int n, uint32_t first, const uint64_t *values)
+		       const char *const *names, unsigned int n,
+		       uint32_t first, const uint64_t *values)
 {
 	for (unsigned int i = 0; i < n; i++)
-		ctl_print_counter(p, false, idx[i], values[idx[i] - first]);
+		ctl_print_counter(p, false, idx[i], names ? names[i] : NULL,
+				  values[idx[i] - first]);
 }
 
 unsigned int read_print_rates(struct printer *p, const uint32_t *idx,
-			      unsigned int n, uint32_t first,
-			      const uint64_t *before, const uint64_t *after,
-			      uint64_t elapsed_ns)
+			      const char *const *names, unsigned int n,
+			      uint32_t first, const uint64_t *before,
+			      const uint64_t *after, uint64_t elapsed_ns)
 {
 	unsigned int changed = 0;
 
@@ -76,8 +78,12 @@ unsigned int read_print_rates(struct printer *p, const uint32_t *idx,
 		if (!delta)
 			continue;
 		print_open_object(p, NULL);
-		print_uint(p, PRINT_ANY, "index", "%u", idx[i]);
-		print_double(p, PRINT_ANY, "rate", " %.2f\n",
+		print_uint(p, PRINT_ANY, "index", "%u ", idx[i]);
+		if (names && names[i])
+			print_string(p, PRINT_ANY, "name", "%s ", names[i]);
+		else
+			print_string(p, PRINT_FP, NULL, "%s", "- ");
+		print_double(p, PRINT_ANY, "rate", "%.2f\n",
 			     (double)delta * 1e9 / (double)elapsed_ns);
 		print_close_object(p);
 		changed++;
@@ -93,22 +99,83 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-/* What one read covers: counters [first, first + count), idx printed. */
+/*
+ * What one read covers: counters [first, first + count), idx printed, as
+ * refs named them; names[i]: idx[i]'s name, if it has one.
+ */
 struct read_ctx {
 	const struct ctl_options *opts;
 	uint32_t id;
 	uint32_t ncounters;
 	uint32_t first;
 	uint32_t count;
+	struct ctl_ref *refs;
 	uint32_t *idx;
 	unsigned int nidx;
+	/* The region's named counters, as GET told them. */
+	struct ctrmap_name_info *named;
+	unsigned int nnamed;
+	const char **names;
 };
 
-static int learn_ncounters(const struct ctrmap_region_info *r, void *arg)
+static int learn_region(const struct ctrmap_region_info *r, void *arg)
 {
 	struct read_ctx *ctx = arg;
 
 	ctx->ncounters = r->ncounters;
+	if (!CTRMAP_HAS_FIELD(r, names) || !r->nnames)
+		return 0;
+	ctx->named = calloc(r->nnames, sizeof(*ctx->named));
+	if (!ctx->named)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < r->nnames; i++)
+		ctx->named[i] = *r->names[i];
+	ctx->nnamed = r->nnames;
+	return 0;
+}
+
+/* The name of counter index, or NULL. */
+static const char *read_name_of(const struct read_ctx *ctx, uint32_t index)
+{
+	for (unsigned int j = 0; j < ctx->nnamed; j++)
+		if (ctx->named[j].index == index)
+			return ctx->named[j].name;
+	return NULL;
+}
+
+/* idx from refs. 0 or CTL_EXIT_FAILED, reported. */
+static int read_refs(struct read_ctx *ctx)
+{
+	for (unsigned int i = 0; i < ctx->nidx; i++) {
+		const struct ctl_ref *ref = &ctx->refs[i];
+		bool found = !ref->name;
+
+		ctx->idx[i] = ref->num;
+		for (unsigned int j = 0; !found && j < ctx->nnamed; j++) {
+			if (!strcmp(ref->name, ctx->named[j].name)) {
+				ctx->idx[i] = ctx->named[j].index;
+				found = true;
+			}
+		}
+		if (!found) {
+			fprintf(stderr, "counterctl: region %u has no counter named '%s'\n",
+				ctx->id, ref->name);
+			return CTL_EXIT_FAILED;
+		}
+	}
+	return 0;
+}
+
+/* names[i]: idx[i]'s name. 0 or CTL_EXIT_FAILED, reported. */
+static int read_names(struct read_ctx *ctx)
+{
+	ctx->names = calloc(ctx->nidx ? ctx->nidx : 1, sizeof(*ctx->names));
+	if (!ctx->names) {
+		ctl_error(NULL, -ENOMEM, "cannot read the counters");
+		return CTL_EXIT_FAILED;
+	}
+	for (unsigned int i = 0; i < ctx->nidx; i++)
+		ctx->names[i] = read_name_of(ctx, ctx->idx[i]);
 	return 0;
 }
 
@@ -169,8 +236,8 @@ static int watch(struct ctrmap_handle *h, const struct read_ctx *ctx,
 			goto out;
 		t1 = now_ns();
 		print_begin_array(&p, stdout, ctx->opts->format);
-		read_print_rates(&p, ctx->idx, ctx->nidx, ctx->first, before,
-				 after, t1 - t0);
+		read_print_rates(&p, ctx->idx, ctx->names, ctx->nidx,
+				 ctx->first, before, after, t1 - t0);
 		print_end(&p);
 		if (fflush(stdout) == EOF)
 			goto out;
@@ -203,7 +270,8 @@ static int read_once(struct ctrmap_handle *h, const struct read_ctx *ctx)
 	err = read_values(h, ctx, values);
 	if (!err) {
 		print_begin_array(&p, stdout, ctx->opts->format);
-		read_print_values(&p, ctx->idx, ctx->nidx, ctx->first, values);
+		read_print_values(&p, ctx->idx, ctx->names, ctx->nidx,
+				  ctx->first, values);
 		print_end(&p);
 	}
 	free(values);
@@ -252,6 +320,7 @@ static int read_run(const struct ctl_options *opts, int argc, char **argv)
 	};
 	struct read_ctx ctx = { .opts = opts };
 	struct ctrmap_handle *h = NULL;
+	struct ctl_ref region;
 	uint64_t interval = 0;
 	sigset_t old;
 	int c, err, sfd = -1, status = CTL_EXIT_FAILED;
@@ -277,49 +346,55 @@ static int read_run(const struct ctl_options *opts, int argc, char **argv)
 		return ctl_usage_error(&cmd_read, "--watch cannot run in a batch (-b): it runs until it is stopped");
 	if (optind >= argc)
 		return ctl_usage_error(&cmd_read, "expected a region ID");
-	if (ctl_parse_u32(&cmd_read, "region ID", argv[optind], &ctx.id))
+	if (ctl_parse_ref(&cmd_read, "region ID", argv[optind], &region))
 		return CTL_EXIT_USAGE;
 	optind++;
 	if (optind < argc) {
 		ctx.idx = calloc((size_t)(argc - optind), sizeof(*ctx.idx));
-		if (!ctx.idx) {
+		ctx.refs = calloc((size_t)(argc - optind), sizeof(*ctx.refs));
+		if (!ctx.idx || !ctx.refs) {
 			ctl_error(NULL, -ENOMEM, "cannot read the counters");
-			return CTL_EXIT_FAILED;
+			goto out;
 		}
 	}
 	for (; optind < argc; optind++) {
-		if (ctl_parse_u32(&cmd_read, "index", argv[optind],
-				  &ctx.idx[ctx.nidx++])) {
-			free(ctx.idx);
-			return CTL_EXIT_USAGE;
+		if (ctl_parse_ref(&cmd_read, "index", argv[optind],
+				  &ctx.refs[ctx.nidx++])) {
+			status = CTL_EXIT_USAGE;
+			goto out;
 		}
 	}
 
 	/* SIGINT and SIGTERM end watching. */
 	if (interval) {
 		sfd = ctl_stop_signals(&old);
-		if (sfd < 0) {
-			free(ctx.idx);
-			return CTL_EXIT_FAILED;
-		}
+		if (sfd < 0)
+			goto out;
 	}
-	if (ctl_open(opts, &h))
+	if (ctl_open(opts, &h) || ctl_region_id(h, &region, &ctx.id))
 		goto out;
-	err = ctrmap_get(h, ctx.id, 0, learn_ncounters, &ctx);
+	err = ctrmap_get(h, ctx.id, 0, learn_region, &ctx);
 	if (err) {
 		ctl_error(h, err, "cannot read the counters");
 		goto out;
 	}
-	status = read_range(&ctx);
+	status = read_refs(&ctx);
+	if (!status)
+		status = read_range(&ctx);
+	if (!status)
+		status = read_names(&ctx);
 	if (status)
 		goto out;
 	status = interval ? watch(h, &ctx, interval, sfd) : read_once(h, &ctx);
 out:
-	if (sfd >= 0)
+	if (sfd >= 0) {
 		close(sfd);
-	if (interval)
 		sigprocmask(SIG_SETMASK, &old, NULL);
+	}
 	free(ctx.idx);
+	free(ctx.refs);
+	free(ctx.named);
+	free(ctx.names);
 	return status;
 }
 
@@ -331,13 +406,14 @@ const struct ctl_cmd cmd_read = {
 		"\n"
 		"Read the counters INDEX (from 0) of region ID, or all of them, through\n"
 		"the kernel: from any process that may act on the region, not only the\n"
-		"one that maps it. Print one \"INDEX VALUE\" line per counter, in the order\n"
-		"asked; with -j, a JSON array of {\"index\", \"value\"}. Up to 512\n"
+		"one that maps it. Print one \"INDEX NAME VALUE\" line per counter (NAME\n"
+		"- for a counter without one), in the order asked; with -j, a JSON array\n"
+		"of {\"index\", \"name\" (if it has one), \"value\"}. Up to 512\n"
 		"counters are read as one consistent snapshot.\n"
 		"With --watch INTERVAL (seconds, such as 1 or 0.5), read them every\n"
-		"INTERVAL and print for each counter that changed \"INDEX RATE\", its\n"
+		"INTERVAL and print for each counter that changed \"INDEX NAME RATE\", its\n"
 		"change per second with two decimals; with -j, one JSON array of\n"
-		"{\"index\", \"rate\"} per line and interval. Stops, with status 0, on\n"
+		"{\"index\", \"name\", \"rate\"} per line and interval. Stops, with status 0, on\n"
 		"SIGINT or SIGTERM; with status 1 if the region goes away.\n",
 	.run = read_run,
 };

@@ -24,6 +24,8 @@ void show_print(struct printer *p, const struct ctrmap_region_info *r,
 	/* Text shows the name made printable; JSON escapes it. */
 	print_string(p, PRINT_FP, NULL, "comm:      %s\n", comm);
 	print_string(p, PRINT_JSON, "comm", "%s", r->comm);
+	if (CTRMAP_HAS_FIELD(r, name) && r->name[0])
+		print_string(p, PRINT_ANY, "name", "name:      %s\n", r->name);
 	print_u64(p, PRINT_ANY, "addr", "addr:      0x%" PRIx64 "\n", r->addr);
 	print_u64(p, PRINT_ANY, "len", "len:       %" PRIu64 "\n", r->len);
 	print_uint(p, PRINT_ANY, "npages", "npages:    %u\n", r->npages);
@@ -59,7 +61,8 @@ void show_print_values(struct printer *p, const struct ctrmap_region_info *r)
 		return;
 	print_open_array(p, "values");
 	for (unsigned int i = 0; i < r->nvalues; i++)
-		ctl_print_counter(p, true, i, r->values[i]);
+		ctl_print_counter(p, true, i, ctrmap_counter_name(r, i),
+				  r->values[i]);
 	print_close_array(p);
 }
 
@@ -92,6 +95,7 @@ static int show_run(const struct ctl_options *opts, int argc, char **argv)
 	};
 	struct show_ctx ctx = { .opts = opts };
 	struct ctrmap_handle *h;
+	struct ctl_ref region;
 	uint32_t id;
 	int c, err;
 
@@ -114,10 +118,10 @@ static int show_run(const struct ctl_options *opts, int argc, char **argv)
 	if (optind + 1 < argc)
 		return ctl_usage_error(&cmd_show, "unexpected argument '%s'",
 				       argv[optind + 1]);
-	if (ctl_parse_u32(&cmd_show, "region ID", argv[optind], &id))
+	if (ctl_parse_ref(&cmd_show, "region ID", argv[optind], &region))
 		return CTL_EXIT_USAGE;
 
-	if (ctl_open(opts, &h))
+	if (ctl_open(opts, &h) || ctl_region_id(h, &region, &id))
 		return CTL_EXIT_FAILED;
 	err = ctrmap_get(h, id,
 			 (ctx.verbose ? CTRMAP_GET_VERBOSE : 0) |

@@ -223,7 +223,9 @@ static void test_usage(void)
 	      "attach", "--pid");
 	USAGE("detach without id", "expected a region ID", "detach");
 	USAGE("detach two ids", "unexpected argument '2'", "detach", "1", "2");
-	USAGE("detach junk id", "invalid region ID 'x'", "detach", "x");
+	USAGE("detach junk id", "invalid region ID '3x'", "detach", "3x");
+	USAGE("detach id that is no name", "invalid region ID ':x'", "detach",
+	      ":x");
 	USAGE("add two arguments", "expected ID INDEX DELTA", "add", "1", "2");
 	USAGE("add four arguments", "unexpected argument '4'",
 	      "add", "1", "2", "3", "4");
@@ -732,9 +734,9 @@ static void test_list(void)
 	fake_wait(&fk);
 	is_int(r.status, 0, "list: exit 0");
 	is_str(r.out,
-	       "ID PID   COMM          ADDR           LEN  PAGES COUNTERS STATE    BINDINGS\n"
-	       "3  1234  reader        0x7f0000004000 4096 1     504      attached 0=timer:1ms,2=irq:11\n"
-	       "12 99999 ctrmap-target 0x7f000000d000 4096 1     504      attached -\n",
+	       "ID PID   COMM          NAME ADDR           LEN  PAGES COUNTERS STATE    BINDINGS\n"
+	       "3  1234  reader        -    0x7f0000004000 4096 1     504      attached 0=timer:1ms,2=irq:11\n"
+	       "12 99999 ctrmap-target -    0x7f000000d000 4096 1     504      attached -\n",
 	       "list: a table, columns as wide as their widest cell");
 	g = request(tb);
 	ok(g && g->cmd == CTRMAP_CMD_GET &&
@@ -806,7 +808,7 @@ static void test_list(void)
 	script_list(true);
 	ctl(&r, "list", NULL);
 	fake_wait(&fk);
-	is_str(r.out, "ID PID COMM ADDR LEN PAGES COUNTERS STATE BINDINGS\n",
+	is_str(r.out, "ID PID COMM NAME ADDR LEN PAGES COUNTERS STATE BINDINGS\n",
 	       "list empty: the header only");
 	script_list(true);
 	ctl(&r, "li", "-j", NULL);
@@ -1199,7 +1201,7 @@ static void test_read(void)
 	struct tlvs t = { .len = 0 };
 
 	USAGE("read without id", "expected a region ID", "read");
-	USAGE("read junk index", "invalid index 'x'", "read", "3", "x");
+	USAGE("read junk index", "invalid index '5x'", "read", "3", "5x");
 	USAGE("read --watch 0", "invalid interval '0'", "read", "--watch", "0",
 	      "3");
 	USAGE("read --watch 1.", "invalid interval '1.'", "read", "--watch",
@@ -1214,7 +1216,7 @@ static void test_read(void)
 	script_read(1, 1, 5);
 	ctl(&r, "read", "3", "5", "1", NULL);
 	fake_wait(&fk);
-	ended(&r, 0, "5 5000\n1 1000\n", "",
+	ended(&r, 0, "5 - 5000\n1 - 1000\n", "",
 	      "read ID 5 1: INDEX VALUE lines in the order asked");
 	g = request(tb);
 	ok(g && g->cmd == CTRMAP_CMD_GET &&
@@ -1249,9 +1251,9 @@ static void test_read(void)
 		ctl(&r, "read", "3", NULL);
 		fake_wait(&fk);
 		is_int(r.status, 0, "read ID: exit 0");
-		ok(!strncmp(r.out, "0 0\n1 1000\n2 2000\n", 18) &&
-		   strstr(r.out, "\n299 299000\n300 300000\n") &&
-		   strstr(r.out, "\n503 503000\n") &&
+		ok(!strncmp(r.out, "0 - 0\n1 - 1000\n2 - 2000\n", 24) &&
+		   strstr(r.out, "\n299 - 299000\n300 - 300000\n") &&
+		   strstr(r.out, "\n503 - 503000\n") &&
 		   !strstr(r.out, "\n504 "),
 		   "read ID: every counter, 0 to 503, from both parts");
 		request(tb);
@@ -1321,9 +1323,205 @@ static void test_show_values(void)
 	check_jq(r.out, ".values | length", "504", "show -j -s: every counter");
 }
 
+/*
+ * region_msg() of region id, named name (if not NULL), with counters 0
+ * and 5 named "packets" and "drops".
+ */
+static struct nl_msg *named_region_msg(int flags, uint32_t id,
+				       const char *name)
+{
+	struct nl_msg *msg = region_msg(flags, id, 1234, "reader", 0, 0);
+	struct nlattr *all, *c;
+	int err = 0;
+
+	if (name)
+		err |= nla_put_string(msg, CTRMAP_A_NAME, name);
+	all = nla_nest_start(msg, CTRMAP_A_COUNTERS);
+	c = nla_nest_start(msg, CTRMAP_A_COUNTER);
+	err |= nla_put_u32(msg, CTRMAP_COUNTER_A_INDEX, 0);
+	err |= nla_put_string(msg, CTRMAP_COUNTER_A_NAME, "packets");
+	nla_nest_end(msg, c);
+	c = nla_nest_start(msg, CTRMAP_A_COUNTER);
+	err |= nla_put_u32(msg, CTRMAP_COUNTER_A_INDEX, 5);
+	err |= nla_put_string(msg, CTRMAP_COUNTER_A_NAME, "drops");
+	nla_nest_end(msg, c);
+	nla_nest_end(msg, all);
+	if (err)
+		abort();
+	return msg;
+}
+
+/* Script steps: a dump of regions 3 and 12, both named name. */
+static void script_named_dump(const char *name3, const char *name12)
+{
+	struct fake_step *s;
+
+	fake_recv(&fk);
+	s = fake_send(&fk);
+	part_msg(s, named_region_msg(NLM_F_MULTI, 3, name3));
+	part_msg(s, named_region_msg(NLM_F_MULTI, 12, name12));
+	part_done(s, 0, NULL);
+}
+
+/* Whether the last request was NAME of region id, index, name. */
+static bool name_request(uint32_t id, int64_t index, const char *name)
+{
+	struct nlattr *tb[CTRMAP_A_MAX + 1];
+	struct genlmsghdr *g = request(tb);
+
+	return g && g->cmd == CTRMAP_CMD_NAME &&
+	       (((struct nlmsghdr *)fk.req)->nlmsg_flags & NLM_F_ACK) &&
+	       tb[CTRMAP_A_REGION_ID] &&
+	       nla_get_u32(tb[CTRMAP_A_REGION_ID]) == id &&
+	       (index < 0 ? !tb[CTRMAP_A_INDEX] :
+			    tb[CTRMAP_A_INDEX] &&
+			    nla_get_u32(tb[CTRMAP_A_INDEX]) == index) &&
+	       (name ? tb[CTRMAP_A_NAME] &&
+		       !strcmp(nla_get_string(tb[CTRMAP_A_NAME]), name) :
+		       !tb[CTRMAP_A_NAME]);
+}
+
+static void test_names(void)
+{
+	struct nlattr *tb[CTRMAP_A_MAX + 1];
+	struct result r;
+
+	USAGE("name without arguments", "expected ID [INDEX] NAME", "name");
+	USAGE("name of nothing", "expected ID [INDEX] NAME", "name", "3");
+	USAGE("name too many", "unexpected argument 'd'", "name", "3", "0",
+	      "c", "d");
+	USAGE("name --remove too many", "unexpected argument 'c'", "name",
+	      "--remove", "3", "0", "c");
+	USAGE("name junk index", "invalid index '0x'", "name", "3", "0x",
+	      "rx");
+
+	script_reply(NULL);
+	ctl(&r, "name", "3", "0", "rx_packets", NULL);
+	fake_wait(&fk);
+	ended(&r, 0, "", "", "name ID INDEX NAME: exit 0, silent");
+	ok(name_request(3, 0, "rx_packets"),
+	   "name ID INDEX NAME: NAME of counter 0, with an ACK");
+
+	script_reply(NULL);
+	ctl(&r, "name", "3", "rxq0", NULL);
+	fake_wait(&fk);
+	ended(&r, 0, "", "", "name ID NAME: exit 0");
+	ok(name_request(3, -1, "rxq0"), "name ID NAME: the region's, no index");
+
+	script_reply(NULL);
+	ctl(&r, "name", "--remove", "3", "2", NULL);
+	fake_wait(&fk);
+	ended(&r, 0, "", "", "name --remove ID INDEX: exit 0");
+	ok(name_request(3, 2, NULL), "name --remove: NAME without a name");
+
+	script_error(-EINVAL,
+		     "name: only letters, digits, '_', '.', ':' and '-' (no spaces)",
+		     -1, -1);
+	ctl(&r, "name", "3", "0", "rx packets", NULL);
+	fake_wait(&fk);
+	ended(&r, 1, "",
+	      "counterctl: cannot set the name: Invalid argument\n"
+	      "counterctl: kernel reports: name: only letters, digits, '_', '.', ':' and '-' (no spaces)\n",
+	      "name refused: exit 1, the kernel's message");
+
+	/* attach --name: in the ATTACH request itself. */
+	script_reply(attach_reply());
+	ctl(&r, "attach", "--pid", "1", "--addr", "8", "--len", "72",
+	    "--name", "rxq0", NULL);
+	fake_wait(&fk);
+	is_int(r.status, 0, "attach --name: exit 0");
+	request(tb);
+	ok(tb[CTRMAP_A_NAME] && !strcmp(nla_get_string(tb[CTRMAP_A_NAME]),
+					"rxq0"),
+	   "attach --name: ATTACH carries the name");
+
+	/* A region and a counter by name: a dump finds the region. */
+	fake_reset(&fk);
+	script_named_dump("rxq0", "txq0");
+	fake_recv(&fk);
+	part_msg(fake_send(&fk), named_region_msg(0, 3, "rxq0"));
+	script_values(0, 6, 0, 0);
+	fake_start(&fk);
+	ctl(&r, "read", "rxq0", "drops", "1", "packets", NULL);
+	fake_wait(&fk);
+	ended(&r, 0, "5 drops 5000\n1 - 1000\n0 packets 0\n",
+	      "", "read NAME NAME INDEX: names resolved, shown by name or -");
+	request(tb);
+	ok(tb[CTRMAP_A_REGION_ID] && nla_get_u32(tb[CTRMAP_A_REGION_ID]) == 3,
+	   "read by name: region 3's values");
+
+	fake_reset(&fk);
+	fake_recv(&fk);
+	part_msg(fake_send(&fk), named_region_msg(0, 3, "rxq0"));
+	fake_start(&fk);
+	ctl(&r, "read", "3", "bytes", NULL);
+	fake_wait(&fk);
+	ended(&r, 1, "", "counterctl: region 3 has no counter named 'bytes'\n",
+	      "read of a name the region lacks: exit 1, says so");
+	is_int(fk.nreqs, 1, "read of an unknown name: no values asked");
+
+	fake_reset(&fk);
+	script_named_dump("rxq0", "rxq0");
+	fake_start(&fk);
+	ctl(&r, "detach", "rxq0", NULL);
+	fake_wait(&fk);
+	ended(&r, 1, "",
+	      "counterctl: 2 regions are named 'rxq0' (ids 3 12): give the id\n",
+	      "a name two regions have: exit 1, their ids");
+	is_int(fk.nreqs, 1, "an ambiguous name: nothing detached");
+
+	fake_reset(&fk);
+	script_named_dump("rxq0", NULL);
+	fake_start(&fk);
+	ctl(&r, "show", "txq9", NULL);
+	fake_wait(&fk);
+	ended(&r, 1, "", "counterctl: no region is named 'txq9'\n",
+	      "a name no region has: exit 1, says so");
+
+	/* bind --name: BIND, then NAME; a refused name undoes the bind. */
+	fake_reset(&fk);
+	fake_recv(&fk);
+	part_msg(fake_send(&fk), act_reply(CTRMAP_CMD_BIND, 3));
+	fake_recv(&fk);
+	part_ack(fake_send(&fk));
+	fake_start(&fk);
+	ctl(&r, "bind", "--name", "ticks", "3", "1", "timer:1ms", NULL);
+	fake_wait(&fk);
+	ended(&r, 0, "", "", "bind --name: exit 0, silent");
+	ok(name_request(3, 1, "ticks"), "bind --name: then NAME of counter 1");
+
+	fake_reset(&fk);
+	fake_recv(&fk);
+	part_msg(fake_send(&fk), act_reply(CTRMAP_CMD_BIND, 3));
+	fake_recv(&fk);
+	part_error(fake_send(&fk), -EEXIST, NULL);
+	fake_recv(&fk);
+	part_msg(fake_send(&fk), act_reply(CTRMAP_CMD_UNBIND, 3));
+	fake_start(&fk);
+	ctl(&r, "bind", "3", "1", "timer:1ms", "--name", "packets", NULL);
+	fake_wait(&fk);
+	ended(&r, 1, "", "counterctl: cannot name the counter: File exists\n",
+	      "bind --name refused: exit 1");
+	ok(request(tb) && ((struct genlmsghdr *)nlmsg_data(
+		(struct nlmsghdr *)fk.req))->cmd == CTRMAP_CMD_UNBIND &&
+	   nla_get_u32(tb[CTRMAP_A_INDEX]) == 1,
+	   "bind --name refused: the binding is undone (UNBIND)");
+
+	/* show: the region's name, and with -s the counters'. */
+	fake_reset(&fk);
+	fake_recv(&fk);
+	part_msg(fake_send(&fk), named_region_msg(0, 3, "rxq0"));
+	fake_start(&fk);
+	ctl(&r, "show", "3", NULL);
+	fake_wait(&fk);
+	ok(r.status == 0 && strstr(r.out, "comm:      reader\nname:      rxq0\n"),
+	   "show: a name: line after comm:");
+}
+
 /* What read_print_rates() prints of idx[0..n) in format, into buf. */
 static unsigned int rates_text(char *buf, size_t size,
 			       enum print_format format, const uint32_t *idx,
+			       const char *const *names,
 			       unsigned int n, const uint64_t *before,
 			       const uint64_t *after, uint64_t elapsed_ns)
 {
@@ -1334,7 +1532,8 @@ static unsigned int rates_text(char *buf, size_t size,
 	if (!fp)
 		abort();
 	print_begin_array(&p, fp, format);
-	changed = read_print_rates(&p, idx, n, 0, before, after, elapsed_ns);
+	changed = read_print_rates(&p, idx, names, n, 0, before, after,
+				   elapsed_ns);
 	print_end(&p);
 	slurp(fp, buf, size);
 	return changed;
@@ -1343,6 +1542,7 @@ static unsigned int rates_text(char *buf, size_t size,
 static void test_read_printers(void)
 {
 	static const uint32_t idx[] = { 4, 1, 2 };
+	static const char *const names[] = { "rx_drops", NULL, NULL };
 	static const uint64_t before[] = { 0, 10, 20, 30, UINT64_MAX - 4 };
 	static const uint64_t after[] = { 0, 15, 20, 30, 5 };
 	uint64_t ns = 0;
@@ -1365,16 +1565,23 @@ static void test_read_printers(void)
 	   "interval that overflows: -EINVAL");
 
 	/* Rates over half a second; counter 4 wraps (modulo 2^64). */
-	is_int(rates_text(buf, sizeof(buf), PRINT_FORMAT_TEXT, idx, 3, before,
-			  after, 500000000), 2, "rates: two counters changed");
-	is_str(buf, "4 20.00\n1 10.00\n",
-	       "rates: INDEX RATE per second, unchanged ones left out");
+	is_int(rates_text(buf, sizeof(buf), PRINT_FORMAT_TEXT, idx, names, 3,
+			  before, after, 500000000), 2,
+	       "rates: two counters changed");
+	is_str(buf, "4 rx_drops 20.00\n1 - 10.00\n",
+	       "rates: INDEX NAME RATE per second (- unnamed), unchanged ones left out");
 
-	rates_text(buf, sizeof(buf), PRINT_FORMAT_JSON, idx + 1, 2, before,
-		   after, 2000000000);
-	is_str(buf, "[{\"index\":1,\"rate\":2.50}]\n", "rates -j: {index, rate}");
+	rates_text(buf, sizeof(buf), PRINT_FORMAT_JSON, idx + 1, names + 1, 2,
+		   before, after, 2000000000);
+	is_str(buf, "[{\"index\":1,\"rate\":2.50}]\n",
+	       "rates -j: {index, rate} without a name");
 
-	rates_text(buf, sizeof(buf), PRINT_FORMAT_JSON, idx + 2, 1, before,
+	rates_text(buf, sizeof(buf), PRINT_FORMAT_JSON, idx, names, 1, before,
+		   after, 1000000000);
+	is_str(buf, "[{\"index\":4,\"name\":\"rx_drops\",\"rate\":10.00}]\n",
+	       "rates -j: {index, name, rate}");
+
+	rates_text(buf, sizeof(buf), PRINT_FORMAT_JSON, idx + 2, NULL, 1, before,
 		   after, 1000000000);
 	is_str(buf, "[]\n", "rates -j: nothing changed, an empty array");
 }
@@ -1455,7 +1662,7 @@ static void test_read_watch(void)
 	 * first: at most 100 a second. The third keeps to the schedule, so
 	 * it may follow a late second by less than 0.5 s: any rate.
 	 */
-	if (!ok(sscanf(buf, "status=0 fake=0 err=|out=%u %lf\n%u %lf",
+	if (!ok(sscanf(buf, "status=0 fake=0 err=|out=%u - %lf\n%u - %lf",
 		       &index[0], &rate[0], &index[1], &rate[1]) == 4 &&
 		index[0] == 1 && rate[0] > 0 && rate[0] <= 100.5 &&
 		index[1] == 1 && rate[1] > 0,
@@ -1995,7 +2202,7 @@ static void test_batch_read(void)
 	nopens = 0;
 	ctl(&r, "-b", batch_path, NULL);
 	fake_wait(&fk);
-	ended(&r, 0, "5 5000\n1 1000\n", "",
+	ended(&r, 0, "5 - 5000\n1 - 1000\n", "",
 	      "-b FILE with a read line: its values, then the next line");
 	ok(fk.nreqs == 3 && added(5), "-b FILE with a read line: line 2 run");
 	is_int(nopens, 1, "-b FILE with a read line: one handle for both");
@@ -2030,6 +2237,7 @@ int main(void)
 	test_show_values();
 	test_read_printers();
 	test_read_watch();
+	test_names();
 	test_batch_run();
 	test_batch_lines();
 	test_batch_options();
