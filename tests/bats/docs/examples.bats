@@ -84,14 +84,14 @@ play() {
 			want=$(grep -vxF '^C' <<<"$want")
 			bash -c "exec $cmd" >"$BATS_TEST_TMPDIR/read.out" 2>&1 &
 			local rpid=$!
-			wait_lines "$BATS_TEST_TMPDIR/read.out" '^[0-9]+ [0-9]+\.[0-9]{2}$' \
+			wait_lines "$BATS_TEST_TMPDIR/read.out" '^[0-9]+ [^ ]+ [0-9]+\.[0-9]{2}$' \
 				"$(grep -c . <<<"$want")"
 			kill -TERM "$rpid"
 			rc=0
 			wait "$rpid" || rc=$?
 			got=$(head -n "$(grep -c . <<<"$want")" "$BATS_TEST_TMPDIR/read.out")
-			grep -qvE '^[0-9]+ [0-9]+\.[0-9]{2}$' <<<"$got" && return 1
-			got=$(cut -d' ' -f1 <<<"$got") want=$(cut -d' ' -f1 <<<"$want")
+			grep -qvE '^[0-9]+ [^ ]+ [0-9]+\.[0-9]{2}$' <<<"$got" && return 1
+			got=$(cut -d' ' -f1,2 <<<"$got") want=$(cut -d' ' -f1,2 <<<"$want")
 		else
 			rc=0
 			got=$(bash -c "$cmd" 2>&1) || rc=$?

@@ -34,13 +34,13 @@ mem_counters() { # PID ADDR N
 
 	run "$CTL" read "$RID" 503 0 3 1
 	assert_success
-	assert_output "503 $(mem_counter "$TPID" "$TADDR" 503)
-0 $(mem_counter "$TPID" "$TADDR" 0)
-3 $(mem_counter "$TPID" "$TADDR" 3)
-1 $(mem_counter "$TPID" "$TADDR" 1)"
+	assert_output "503 - $(mem_counter "$TPID" "$TADDR" 503)
+0 - $(mem_counter "$TPID" "$TADDR" 0)
+3 - $(mem_counter "$TPID" "$TADDR" 3)
+1 - $(mem_counter "$TPID" "$TADDR" 1)"
 	# Not only equal to the oracle: the values added.
-	assert_line --index 0 "503 9223372036854775808"
-	assert_line --index 1 "0 5"
+	assert_line --index 0 "503 - 9223372036854775808"
+	assert_line --index 1 "0 - 5"
 
 	run "$CTL" -j read "$RID" 3
 	assert_success
@@ -49,7 +49,7 @@ mem_counters() { # PID ADDR N
 	# Every counter: 504 lines, each the process's own value.
 	run "$CTL" read "$RID"
 	assert_success
-	assert_equal "$(cut -d' ' -f2 <<<"$output")" "$(mem_counters "$TPID" "$TADDR" 504)"
+	assert_equal "$(cut -d' ' -f3 <<<"$output")" "$(mem_counters "$TPID" "$TADDR" 504)"
 	assert_equal "$(cut -d' ' -f1 <<<"$output")" "$(seq 0 503)"
 }
 
@@ -59,7 +59,7 @@ mem_counters() { # PID ADDR N
 	"$CTL" bind "$RID" 2 timer:1ms
 	sleep 0.1
 	before=$(mem_counter "$TPID" "$TADDR" 2)
-	got=$("$CTL" read "$RID" 2 | cut -d' ' -f2)
+	got=$("$CTL" read "$RID" 2 | cut -d' ' -f3)
 	after=$(mem_counter "$TPID" "$TADDR" 2)
 	echo "# before=$before read=$got after=$after" >&3
 	[ "$before" -gt 0 ]
@@ -132,7 +132,7 @@ mem_counters() { # PID ADDR N
 	assert_line "reply id=$RID"
 	run "$CTL" read "$RID" 0
 	assert_success
-	assert_output "0 123"
+	assert_output "0 - 123"
 }
 
 @test "a range past the end is refused, naming the attribute, and changes nothing" {
@@ -198,9 +198,9 @@ mem_counters() { # PID ADDR N
 
 	run "$CTL" read "$RID"
 	assert_success
-	assert_equal "$(cut -d' ' -f2 <<<"$output")" "$want"
-	assert_line "512 513"
-	assert_line "$((n - 1)) $n"
+	assert_equal "$(cut -d' ' -f3 <<<"$output")" "$want"
+	assert_line "512 - 513"
+	assert_line "$((n - 1)) - $n"
 
 	run "$CTL" -j show -s "$RID"
 	assert_success
@@ -214,6 +214,6 @@ mem_counters() { # PID ADDR N
 	# A range across a message boundary, read by the library in parts.
 	run "$CTL" read "$RID" 1024 511
 	assert_success
-	assert_output "1024 1025
-511 512"
+	assert_output "1024 - 1025
+511 - 512"
 }
