@@ -159,19 +159,27 @@ ok $? "libctrmap0: libctrmap.so.0 -> libctrmap.so.$upstream, Multi-Arch: same, a
 )
 ok $? "libctrmap-dev: ctrmap/ctrmap.h, ctrmap/uapi.h (nothing in linux/), libctrmap.pc, the .so link, libctrmap(3), the YNL spec, no static library"
 
-# The README and the quick start's example, under /usr/share/doc.
+# The README and the examples (the quick start's among them), under
+# /usr/share/doc, as they are in the tree.
 (
 	r=0
-	has libctrmap-dev /usr/share/doc/libctrmap-dev/examples/ticker.c || r=1
+	ex=/usr/share/doc/libctrmap-dev/examples
+	has libctrmap-dev "$ex/ticker.c" || r=1
 	for p in ctrmap-dkms libctrmap-dev counterctl; do
 		grep -qE "^/usr/share/doc/$p/README\.md(\.gz)?$" "$tmp/$p.files" ||
 			{ say "$p lacks /usr/share/doc/$p/README.md"; r=1; }
 	done
-	cmp -s examples/ticker.c "$tmp/libctrmap-dev/usr/share/doc/libctrmap-dev/examples/ticker.c" ||
-		{ say "the shipped ticker.c is not examples/ticker.c"; r=1; }
+	for f in examples/*.c examples/*.py; do
+		cmp -s "$f" "$tmp/libctrmap-dev$ex/${f#examples/}" ||
+			{ say "libctrmap-dev's $ex/${f#examples/} is not $f"; r=1; }
+	done
+	if grep -F "$ex/Makefile" "$tmp/libctrmap-dev.files" >>"$log"; then
+		say "the in-tree examples/Makefile is shipped"
+		r=1
+	fi
 	exit $r
 )
-ok $? "README.md in each package's /usr/share/doc, examples/ticker.c in libctrmap-dev's"
+ok $? "README.md in each package's /usr/share/doc, every examples/*.c and *.py in libctrmap-dev's"
 
 has counterctl /usr/sbin/counterctl /usr/share/man/man8/counterctl.8.gz \
 	/usr/share/bash-completion/completions/counterctl &&
