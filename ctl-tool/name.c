@@ -62,10 +62,13 @@ const struct ctl_cmd cmd_name = {
 		"       counterctl name --remove ID [INDEX]\n"
 		"\n"
 		"Name region ID, or its counter INDEX; with --remove, remove the name.\n"
-		"Every command then takes the name in place of the ID or the INDEX, and\n"
-		"list, show, read and export show it. A name is 1 to 47 characters: a\n"
-		"letter or _, then letters, digits, _ . : or -. Two counters of one\n"
-		"region cannot share a name; a region names at most 256 counters.\n"
+		"A name is 1 to 47 characters: a letter or _, then letters, digits, _ .\n"
+		": or - (a Prometheus label value and a shell word as it stands, and\n"
+		"never a number). Every command then takes a region's name in place of\n"
+		"its ID and a counter's in place of its INDEX; list, show and read show\n"
+		"them. Two counters of a region cannot share a name (EEXIST); regions\n"
+		"may, and a name several of the caller's regions have is refused by\n"
+		"counterctl (give the id). A region names at most 256 counters (ENOSPC).\n"
 		"Prints nothing.\n",
 	.run = name_run,
 };

@@ -407,7 +407,7 @@ const struct ctl_cmd cmd_read = {
 		"Read the counters INDEX (from 0) of region ID, or all of them, through\n"
 		"the kernel: from any process that may act on the region, not only the\n"
 		"one that maps it. Print one \"INDEX NAME VALUE\" line per counter (NAME\n"
-		"- for a counter without one), in the order asked; with -j, a JSON array\n"
+		"- for a counter without a name), in the order asked; with -j, a JSON array\n"
 		"of {\"index\", \"name\" (if it has one), \"value\"}. Up to 512\n"
 		"counters are read as one consistent snapshot.\n"
 		"With --watch INTERVAL (seconds, such as 1 or 0.5), read them every\n"

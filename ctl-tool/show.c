@@ -138,11 +138,12 @@ const struct ctl_cmd cmd_show = {
 	.help =
 		"Usage: counterctl [-j] show ID [-v|--verbose] [-s|--stats]\n"
 		"\n"
-		"Show region ID as key: value lines: id, pid, comm, addr, len, npages,\n"
-		"ncounters, state, bindings (INDEX=SOURCE, or - for none). With -v,\n"
-		"also each page: \"page N: pfn 0xPFN pinned\" (needs CAP_SYS_ADMIN).\n"
-		"With -s, also each counter's value, read through the kernel:\n"
-		"\"counter N: VALUE\". With -j, print one JSON object with the same\n"
+		"Show region ID as key: value lines: id, pid, comm, name (if it has\n"
+		"one), addr, len, npages, ncounters, state, bindings (INDEX=SOURCE, or -\n"
+		"for none). With -v, also each page: \"page N: pfn 0xPFN pinned\" (needs\n"
+		"CAP_SYS_ADMIN). With -s, also each counter's value, read through the\n"
+		"kernel: \"counter N: VALUE\" (\"counter N (NAME): VALUE\" for a named\n"
+		"counter). With -j, print one JSON object with the same\n"
 		"keys (and \"pages\", an array of {\"pfn\", \"pinned\"}; \"values\", an\n"
 		"array of {\"index\", \"value\"}).\n",
 	.run = show_run,
