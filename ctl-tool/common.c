@@ -189,6 +189,22 @@ const char *ctl_state_name(unsigned int state, char *buf, size_t size)
 	return buf;
 }
 
+const char *ctl_region_name(const struct ctrmap_region_info *r)
+{
+	/* names: filled in when the library has them */
+	(void)r;
+	return NULL;
+}
+
+const char *ctl_counter_name(const struct ctrmap_region_info *r,
+			     uint32_t index)
+{
+	/* names: filled in when the library has them */
+	(void)r;
+	(void)index;
+	return NULL;
+}
+
 void ctl_printable(char *dst, const char *src, size_t size)
 {
 	size_t i;

@@ -116,6 +116,14 @@ void ctl_format_source(const struct ctrmap_source *src, char *buf,
 /* A state's name, or its number in buf if it has none. */
 const char *ctl_state_name(unsigned int state, char *buf, size_t size);
 
+/*
+ * The name of region r, and of its counter index: NULL where it has none.
+ * Every command that shows names takes them from here.
+ */
+const char *ctl_region_name(const struct ctrmap_region_info *r);
+const char *ctl_counter_name(const struct ctrmap_region_info *r,
+			     uint32_t index);
+
 /* src with control characters replaced by '?', for text output. */
 void ctl_printable(char *dst, const char *src, size_t size);
 
