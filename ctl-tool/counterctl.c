@@ -31,6 +31,7 @@ static const struct ctl_cmd *const commands[] = {
 	&cmd_list,
 	&cmd_show,
 	&cmd_read,
+	&cmd_export,
 	&cmd_monitor,
 	&cmd_help,
 };

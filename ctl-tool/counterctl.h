@@ -56,6 +56,7 @@ extern const struct ctl_cmd cmd_unbind;
 extern const struct ctl_cmd cmd_list;
 extern const struct ctl_cmd cmd_show;
 extern const struct ctl_cmd cmd_read;
+extern const struct ctl_cmd cmd_export;
 extern const struct ctl_cmd cmd_monitor;
 
 /*
