@@ -297,6 +297,12 @@ const char *ctl_state_name(unsigned int state, char *buf, size_t size)
 	return buf;
 }
 
+const char *ctl_region_name(const struct ctrmap_region_info *r)
+{
+	/* A library older than names (0.2) has none. */
+	return CTRMAP_HAS_FIELD(r, name) && r->name[0] ? r->name : NULL;
+}
+
 void ctl_printable(char *dst, const char *src, size_t size)
 {
 	size_t i;

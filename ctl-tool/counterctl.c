@@ -32,6 +32,7 @@ static const struct ctl_cmd *const commands[] = {
 	&cmd_show,
 	&cmd_read,
 	&cmd_name,
+	&cmd_export,
 	&cmd_monitor,
 	&cmd_help,
 };

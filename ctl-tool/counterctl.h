@@ -57,6 +57,7 @@ extern const struct ctl_cmd cmd_list;
 extern const struct ctl_cmd cmd_show;
 extern const struct ctl_cmd cmd_read;
 extern const struct ctl_cmd cmd_name;
+extern const struct ctl_cmd cmd_export;
 extern const struct ctl_cmd cmd_monitor;
 
 /*
@@ -147,6 +148,12 @@ void ctl_format_source(const struct ctrmap_source *src, char *buf,
 
 /* A state's name, or its number in buf if it has none. */
 const char *ctl_state_name(unsigned int state, char *buf, size_t size);
+
+/*
+ * The name of region r, or NULL if it has none (counters':
+ * ctrmap_counter_name()).
+ */
+const char *ctl_region_name(const struct ctrmap_region_info *r);
 
 /* src with control characters replaced by '?', for text output. */
 void ctl_printable(char *dst, const char *src, size_t size);

@@ -34,7 +34,7 @@ static void cells(const struct ctrmap_region_info *r, char cell[NCOLS][CELL])
 	snprintf(cell[COL_PID], CELL, "%" PRIu32, r->pid);
 	ctl_printable(cell[COL_COMM], r->comm, CELL);
 	snprintf(cell[COL_NAME], CELL, "%s",
-		 CTRMAP_HAS_FIELD(r, name) && r->name[0] ? r->name : "-");
+		 ctl_region_name(r) ? r->name : "-");
 	snprintf(cell[COL_ADDR], CELL, "0x%" PRIx64, r->addr);
 	snprintf(cell[COL_LEN], CELL, "%" PRIu64, r->len);
 	snprintf(cell[COL_PAGES], CELL, "%" PRIu32, r->npages);
@@ -84,7 +84,7 @@ void list_print(struct printer *p, const struct ctrmap_region_info *regions,
 		print_uint(p, PRINT_JSON, "id", "%u", r->id);
 		print_uint(p, PRINT_JSON, "pid", "%u", r->pid);
 		print_string(p, PRINT_JSON, "comm", "%s", r->comm);
-		if (CTRMAP_HAS_FIELD(r, name) && r->name[0])
+		if (ctl_region_name(r))
 			print_string(p, PRINT_JSON, "name", "%s", r->name);
 		print_u64(p, PRINT_JSON, "addr", "%" PRIu64, r->addr);
 		print_u64(p, PRINT_JSON, "len", "%" PRIu64, r->len);

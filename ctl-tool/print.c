@@ -5,12 +5,7 @@
 
 #include "print.h"
 
-/*
- * Length of the valid UTF-8 sequence that starts at s (1 to 4), or 0 if
- * there is none. Stops at the first byte that does not fit, so it never
- * reads past the terminating NUL.
- */
-static size_t utf8_len(const unsigned char *s)
+size_t print_utf8_len(const unsigned char *s)
 {
 	unsigned char lo = 0x80, hi = 0xbf;
 
@@ -46,7 +41,7 @@ void print_json_string(FILE *fp, const char *str)
 
 	fputc('"', fp);
 	while (*s) {
-		size_t len = utf8_len(s);
+		size_t len = print_utf8_len(s);
 
 		switch (*s) {
 		case '"':

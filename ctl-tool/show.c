@@ -24,7 +24,7 @@ void show_print(struct printer *p, const struct ctrmap_region_info *r,
 	/* Text shows the name made printable; JSON escapes it. */
 	print_string(p, PRINT_FP, NULL, "comm:      %s\n", comm);
 	print_string(p, PRINT_JSON, "comm", "%s", r->comm);
-	if (CTRMAP_HAS_FIELD(r, name) && r->name[0])
+	if (ctl_region_name(r))
 		print_string(p, PRINT_ANY, "name", "name:      %s\n", r->name);
 	print_u64(p, PRINT_ANY, "addr", "addr:      0x%" PRIx64 "\n", r->addr);
 	print_u64(p, PRINT_ANY, "len", "len:       %" PRIu64 "\n", r->len);

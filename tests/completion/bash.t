@@ -73,7 +73,7 @@ asks=(
 	"counterctl watch --pid 1 --region 1|12"
 )
 
-echo "1..$((2 * ${#asks[@]} + 17))"
+echo "1..$((2 * ${#asks[@]} + 23))"
 
 is "$(c "counterctl mo")" monitor "commands: monitor"
 is "$(c "counterctl r")" read "commands: read"
@@ -101,6 +101,17 @@ is "$(c "counterctl w --re")" "--region --ready" \
 is "$(c "counterctl li --")" "--help --json --pretty --pid" "li is list"
 is "$(c "counterctl s --")" "--help --json --pretty" \
 	"an ambiguous command (status, show): only what every command takes"
+is "$(c "counterctl e")" export "commands: export"
+is "$(c "counterctl export -")" "--help --openmetrics -o --output" \
+	"export's options: its format and -o, not -j or -p"
+: >"$calls"
+is "$(c "counterctl export ")$(cat "$calls")" --openmetrics \
+	"export: the format it needs first, counterctl not run"
+is "$(c "counterctl ex --openmetrics ")" "" "export --openmetrics: nothing more it needs"
+is "$(cd "$tmp/cwd" && c "counterctl export --openmetrics -o reg")" regions.batch \
+	"export -o FILE: files"
+is "$(cd "$tmp/cwd" && c "counterctl export --output ot")" other \
+	"export --output FILE: files"
 
 if [ -d /sys/module/ctrmap ]; then
 	for a in "${asks[@]}"; do

@@ -5,10 +5,13 @@
  * handle on the fake. Checks each subcommand's argument parsing (exit 2
  * and the message), the request it sends, its text and JSON output (JSON
  * also through jq where installed), the kernel's errors on stderr (exit
- * 1), monitor's filters and stopping rules, and -b FILE: how a line
- * splits into words, and a batch's commands on one handle.
+ * 1), monitor's filters and stopping rules, -b FILE: how a line splits
+ * into words, and a batch's commands on one handle; and export: its
+ * exact text, also through promtool check metrics where installed, and
+ * -o FILE's atomic replacement.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -22,10 +25,12 @@
 
 #include "batch.h"
 #include "counterctl.h"
+#include "export.h"
 #include "read.h"
 #include "fake_kernel.h"
 #include "internal.h"
 #include "jq.h"
+#include "promtool.h"
 #include "tap.h"
 
 int counterctl_main(int argc, char **argv);
@@ -628,9 +633,10 @@ static const struct {
 	{ .index = 2, .source = { .type = CTRMAP_SOURCE_IRQ, .irq = 11 } },
 };
 
-static struct nl_msg *region_msg(int flags, uint32_t id, uint32_t pid,
-				 const char *comm, unsigned int nbindings,
-				 unsigned int npages)
+/* A GET reply: region id of ncounters counters, nbindings of two_bindings. */
+static struct nl_msg *region_msg_n(int flags, uint32_t id, uint32_t pid,
+				   const char *comm, unsigned int nbindings,
+				   unsigned int npages, uint32_t ncounters)
 {
 	struct nl_msg *msg = fake_msg(CTRMAP_CMD_GET, flags);
 	int err = 0;
@@ -641,7 +647,7 @@ static struct nl_msg *region_msg(int flags, uint32_t id, uint32_t pid,
 	err |= nla_put_u64(msg, CTRMAP_A_ADDR, 0x7f0000001000 + id * 0x1000);
 	err |= nla_put_u64(msg, CTRMAP_A_LEN, 4096);
 	err |= nla_put_u32(msg, CTRMAP_A_NPAGES, npages ? npages : 1);
-	err |= nla_put_u32(msg, CTRMAP_A_NCOUNTERS, 504);
+	err |= nla_put_u32(msg, CTRMAP_A_NCOUNTERS, ncounters);
 	err |= nla_put_u8(msg, CTRMAP_A_STATE, CTRMAP_STATE_ATTACHED);
 	if (nbindings) {
 		struct nlattr *all = nla_nest_start(msg, CTRMAP_A_BINDINGS);
@@ -683,6 +689,14 @@ static struct nl_msg *region_msg(int flags, uint32_t id, uint32_t pid,
 	if (err)
 		abort();
 	return msg;
+}
+
+/* The same, of a page's 504 counters. */
+static struct nl_msg *region_msg(int flags, uint32_t id, uint32_t pid,
+				 const char *comm, unsigned int nbindings,
+				 unsigned int npages)
+{
+	return region_msg_n(flags, id, pid, comm, nbindings, npages, 504);
 }
 
 /* Script: a dump of regions 3 (two bindings) and 12 (none). */
@@ -2188,6 +2202,371 @@ static void test_batch_options(void)
 	stdin_text = NULL;
 }
 
+/*
+ * text through promtool check metrics (promtool.h): it must parse, and
+ * the linter may say one thing only: that the family ctrmap_counter_total
+ * has its type in its name. That name is the one ctrmap chose; anything
+ * else the linter finds (a family without HELP, a counter not named
+ * _total) fails.
+ */
+static void check_promtool(const char *text, const char *name)
+{
+	static const char name_lint[] =
+		"ctrmap_counter_total metric name should not include type 'counter'\n";
+	char out[4096];
+	int status;
+
+	if (!have_promtool()) {
+		skip_env(name, "promtool not installed (Debian package prometheus; tests/lib/deps installs it)");
+		return;
+	}
+	status = promtool_check(text, out, sizeof(out));
+	if (!ok(status == 0 || (status == 3 && !strcmp(out, name_lint)),
+		"%s (promtool check metrics)", name))
+		printf("#   promtool: status %d: %s", status, out);
+}
+
+/* The module's figures as stats_reply() has them, reasons 0x1e. */
+#define EXPORT_STATS							\
+	"# HELP ctrmap_regions Regions attached now, of all processes.\n" \
+	"# TYPE ctrmap_regions gauge\n"					\
+	"ctrmap_regions 3\n"						\
+	"# HELP ctrmap_pinned_pages Pages pinned for regions now, of all processes.\n" \
+	"# TYPE ctrmap_pinned_pages gauge\n"				\
+	"ctrmap_pinned_pages 12\n"
+#define EXPORT_DETACHES							\
+	"# HELP ctrmap_detaches_total Regions torn down since the module was loaded, by reason.\n" \
+	"# TYPE ctrmap_detaches_total counter\n"			\
+	"ctrmap_detaches_total{reason=\"request\"} 4\n"			\
+	"ctrmap_detaches_total{reason=\"exit\"} 5\n"			\
+	"ctrmap_detaches_total{reason=\"unmapped\"} 6\n"		\
+	"ctrmap_detaches_total{reason=\"unload\"} 7\n"
+#define EXPORT_COUNTERS_HEAD						\
+	"# HELP ctrmap_counter_total The value of each counter of each region the exporter may act on.\n" \
+	"# TYPE ctrmap_counter_total counter\n"
+#define EXPORT_REGION_3							\
+	"ctrmap_counter_total{region=\"3\",region_name=\"rxq0\",index=\"0\",name=\"\",pid=\"1234\",comm=\"reader\",source=\"timer:1ms\"} 0\n" \
+	"ctrmap_counter_total{region=\"3\",region_name=\"rxq0\",index=\"1\",name=\"bytes\",pid=\"1234\",comm=\"reader\",source=\"\"} 1000\n" \
+	"ctrmap_counter_total{region=\"3\",region_name=\"rxq0\",index=\"2\",name=\"\",pid=\"1234\",comm=\"reader\",source=\"irq:11\"} 18446744073709551615\n"
+#define EXPORT_REGION_12						\
+	"ctrmap_counter_total{region=\"12\",region_name=\"\",index=\"0\",name=\"\",pid=\"99999\",comm=\"we\\\"ird\\\\co\\nmm\",source=\"\"} 5\n" \
+	"ctrmap_counter_total{region=\"12\",region_name=\"\",index=\"1\",name=\"\",pid=\"99999\",comm=\"we\\\"ird\\\\co\\nmm\",source=\"\"} 7\n"
+/* "café" and a character cut after its first byte: U+FFFD. */
+#define EXPORT_REGION_13						\
+	"ctrmap_counter_total{region=\"13\",region_name=\"\",index=\"0\",name=\"\",pid=\"7\",comm=\"caf\xc3\xa9\xef\xbf\xbd\",source=\"\"} 42\n"
+#define EXPORT_ALL							\
+	EXPORT_STATS EXPORT_DETACHES EXPORT_COUNTERS_HEAD		\
+	EXPORT_REGION_3 EXPORT_REGION_12 EXPORT_REGION_13
+
+/* A GET dump message of a region of n counters, with their values. */
+static struct nl_msg *export_region_msg(int flags, uint32_t id, uint32_t pid,
+					const char *comm,
+					unsigned int nbindings, uint32_t n,
+					const uint64_t *values)
+{
+	struct nl_msg *msg = region_msg_n(flags, id, pid, comm, nbindings, 0,
+					  n);
+
+	if (nla_put_u32(msg, CTRMAP_A_FIRST_INDEX, 0) < 0 ||
+	    nla_put(msg, CTRMAP_A_VALUES, (int)(n * sizeof(*values)),
+		    values) < 0)
+		abort();
+	/* Region 3 is named, and its counter 1. */
+	if (id == 3) {
+		struct nlattr *all, *c;
+
+		if (nla_put_string(msg, CTRMAP_A_NAME, "rxq0") < 0)
+			abort();
+		all = nla_nest_start(msg, CTRMAP_A_COUNTERS);
+		c = nla_nest_start(msg, CTRMAP_A_COUNTER);
+		if (nla_put_u32(msg, CTRMAP_COUNTER_A_INDEX, 1) < 0 ||
+		    nla_put_string(msg, CTRMAP_COUNTER_A_NAME, "bytes") < 0)
+			abort();
+		nla_nest_end(msg, c);
+		nla_nest_end(msg, all);
+	}
+	return msg;
+}
+
+/*
+ * Script steps: a dump of the regions of EXPORT_REGION_* in mask (bit 0:
+ * 3, bit 1: 12, bit 2: 13), flagged interrupted if intr.
+ */
+static void script_export_dump(unsigned int mask, bool intr)
+{
+	static const uint64_t v3[] = { 0, 1000, UINT64_MAX };
+	static const uint64_t v12[] = { 5, 7 }, v13[] = { 42 };
+	int flags = NLM_F_MULTI | (intr ? NLM_F_DUMP_INTR : 0);
+	struct fake_step *s;
+
+	fake_recv(&fk);
+	s = fake_send(&fk);
+	if (mask & 1)
+		part_msg(s, export_region_msg(flags, 3, 1234, "reader", 2, 3,
+					      v3));
+	if (mask & 2)
+		part_msg(s, export_region_msg(flags, 12, 99999,
+					      "we\"ird\\co\nmm", 0, 2, v12));
+	if (mask & 4)
+		part_msg(s, export_region_msg(flags, 13, 7, "caf\xc3\xa9\xc3",
+					      0, 1, v13));
+	part_done(s, 0, NULL);
+}
+
+/* Script: STATS (stats_reply(reasons)), then the dump of mask's regions. */
+static void script_export(uint32_t reasons, unsigned int mask)
+{
+	fake_reset(&fk);
+	fake_recv(&fk);
+	part_msg(fake_send(&fk), stats_reply(reasons));
+	script_export_dump(mask, false);
+	fake_start(&fk);
+}
+
+/* Label values as the text format has them: \, " and newline escaped. */
+static void test_export_escaping(void)
+{
+	static const struct {
+		const char *in, *out, *name;
+	} cases[] = {
+		{ "reader", "reader", "plain text as it is" },
+		{ "a\\b", "a\\\\b", "a backslash doubled" },
+		{ "say \"hi\"", "say \\\"hi\\\"", "a quote escaped" },
+		{ "two\nlines", "two\\nlines", "a newline as \\n" },
+		{ "tab\tcr\r", "tab\tcr\r", "nothing else escaped: tab, CR" },
+		{ "caf\xc3\xa9", "caf\xc3\xa9", "UTF-8 as it is" },
+		{ "cut\xc3", "cut\xef\xbf\xbd", "a character cut: U+FFFD" },
+		{ "\xff\xe2\x82", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd",
+		  "each byte of invalid UTF-8: U+FFFD" },
+		{ "", "", "empty" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char buf[64];
+		FILE *fp = tmpfile();
+
+		if (!fp)
+			abort();
+		export_label_value(fp, cases[i].in);
+		slurp(fp, buf, sizeof(buf));
+		is_str(buf, cases[i].out, "label value: %s", cases[i].name);
+	}
+}
+
+static void test_export(void)
+{
+	struct nlattr *tb[CTRMAP_A_MAX + 1];
+	struct genlmsghdr *g;
+	struct result r;
+
+	USAGE("export without a format", "expected the format: --openmetrics",
+	      "export");
+	USAGE("export extra argument", "unexpected argument 'x'",
+	      "export", "--openmetrics", "x");
+	USAGE("-j export", "-j and -p do not apply", "-j", "export",
+	      "--openmetrics");
+	USAGE("export -p", "-j and -p do not apply", "export", "-p",
+	      "--openmetrics");
+	USAGE("export -o without a value", "option '-o' needs a value",
+	      "export", "--openmetrics", "-o");
+	USAGE("export --output without a value",
+	      "option '--output' needs a value", "export", "--openmetrics",
+	      "--output");
+	USAGE("export -o ''", "option '-o' needs a file name",
+	      "export", "--openmetrics", "-o", "");
+
+	script_export(0x1e, 7);
+	ctl(&r, "export", "--openmetrics", NULL);
+	fake_wait(&fk);
+	ended(&r, 0, EXPORT_ALL, "",
+	      "export --openmetrics: the module's figures, then a sample per counter, labels escaped");
+	g = request(tb);
+	ok(fk.nreqs == 2 && g && g->cmd == CTRMAP_CMD_GET &&
+	   (((struct nlmsghdr *)fk.req)->nlmsg_flags & NLM_F_DUMP) &&
+	   tb[CTRMAP_A_FIRST_INDEX] &&
+	   nla_get_u32(tb[CTRMAP_A_FIRST_INDEX]) == 0 &&
+	   !tb[CTRMAP_A_COUNT] && !tb[CTRMAP_A_REGION_ID] &&
+	   !tb[CTRMAP_A_PID],
+	   "export: STATS, then one GET dump of every region with every value");
+	check_promtool(r.out, "export: three regions and the module's figures");
+
+	/* A newer module's reason, by number; no region: no counters. */
+	script_export(0x3e, 0);
+	ctl(&r, "ex", "--openmetrics", NULL);
+	fake_wait(&fk);
+	ended(&r, 0,
+	      EXPORT_STATS EXPORT_DETACHES
+	      "ctrmap_detaches_total{reason=\"5\"} 8\n", "",
+	      "export, no region: the module's figures only; a reason this tool has no name for by number");
+	check_promtool(r.out, "export, no region");
+
+	/* An older module, without the reason unload: none of it. */
+	script_export(0x0e, 0);
+	ctl(&r, "export", "--openmetrics", NULL);
+	fake_wait(&fk);
+	ok(r.status == 0 && strstr(r.out, "{reason=\"unmapped\"} 6\n") &&
+	   !strstr(r.out, "unload"),
+	   "export, an older module: the reasons it sent");
+
+	/* A list that changed while it was read is read again, whole. */
+	fake_reset(&fk);
+	fake_recv(&fk);
+	part_msg(fake_send(&fk), stats_reply(0x1e));
+	script_export_dump(1, true);
+	script_export_dump(2, false);
+	fake_start(&fk);
+	ctl(&r, "export", "--openmetrics", NULL);
+	fake_wait(&fk);
+	ended(&r, 0,
+	      EXPORT_STATS EXPORT_DETACHES EXPORT_COUNTERS_HEAD EXPORT_REGION_12,
+	      "", "export, a dump interrupted once: only what the second read saw");
+
+	script_error(-EPERM, NULL, -1, -1);
+	ctl(&r, "export", "--openmetrics", NULL);
+	fake_wait(&fk);
+	ended(&r, 1, "",
+	      "counterctl: cannot read the module's statistics: Operation not permitted\n",
+	      "export, STATS refused: exit 1, nothing printed");
+
+	fake_reset(&fk);
+	fake_recv(&fk);
+	part_msg(fake_send(&fk), stats_reply(0x1e));
+	fake_recv(&fk);
+	part_done(fake_send(&fk), -ENOMEM, NULL);
+	fake_start(&fk);
+	ctl(&r, "export", "--openmetrics", NULL);
+	fake_wait(&fk);
+	ended(&r, 1, "",
+	      "counterctl: cannot list the regions: Cannot allocate memory\n",
+	      "export, the dump fails: exit 1, nothing printed");
+}
+
+/* The names in directory dir but . and .., joined by spaces. */
+static const char *dir_entries(const char *dir, char *buf, size_t size)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (!d)
+		return buf;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? " " : "",
+				      e->d_name);
+		if (n >= size)
+			abort();
+	}
+	closedir(d);
+	return buf;
+}
+
+static void read_text(const char *path, char *buf, size_t size)
+{
+	FILE *fp = fopen(path, "r");
+
+	buf[0] = '\0';
+	if (fp)
+		slurp(fp, buf, size);
+}
+
+/* export -o FILE: FILE replaced whole, by a rename, or left alone. */
+static void test_export_file(void)
+{
+	char dir[] = "/tmp/ctrmap-export.XXXXXX", path[64], missing[96];
+	char text[8192], names[256], err[256], cwd[4096];
+	mode_t old_mask = umask(022);
+	struct stat st0, st1;
+	struct result r;
+	FILE *fp;
+
+	if (!mkdtemp(dir) || !getcwd(cwd, sizeof(cwd)))
+		abort();
+	snprintf(path, sizeof(path), "%s/ctrmap.prom", dir);
+	fp = fopen(path, "w");
+	if (!fp || fputs("old\n", fp) == EOF || fclose(fp) == EOF ||
+	    stat(path, &st0) < 0)
+		abort();
+
+	script_export(0x1e, 7);
+	ctl(&r, "export", "--openmetrics", "-o", path, NULL);
+	fake_wait(&fk);
+	ended(&r, 0, "", "", "export -o FILE: exit 0, nothing printed");
+	read_text(path, text, sizeof(text));
+	is_str(text, EXPORT_ALL, "export -o FILE: FILE has the text");
+	ok(stat(path, &st1) == 0 && st1.st_ino != st0.st_ino,
+	   "export -o FILE: FILE replaced by another file (renamed over it), not rewritten");
+	is_int(st1.st_mode & 07777, 0644,
+	       "export -o FILE, umask 022: mode 0644 (node_exporter runs as another user)");
+	is_str(dir_entries(dir, names, sizeof(names)), "ctrmap.prom",
+	       "export -o FILE: no temporary file left");
+
+	umask(027);
+	script_export(0x1e, 0);
+	ctl(&r, "export", "--openmetrics", "--output", path, NULL);
+	fake_wait(&fk);
+	read_text(path, text, sizeof(text));
+	ok(r.status == 0 && !strcmp(text, EXPORT_STATS EXPORT_DETACHES),
+	   "export --output FILE: the new text");
+	ok(stat(path, &st1) == 0 && (st1.st_mode & 07777) == 0640,
+	   "export -o FILE, umask 027: mode 0640, as the umask says");
+	umask(022);
+
+	/* A failure leaves FILE as it was, and nothing beside it. */
+	fake_reset(&fk);
+	fake_recv(&fk);
+	part_msg(fake_send(&fk), stats_reply(0x1e));
+	fake_recv(&fk);
+	part_done(fake_send(&fk), -ENOMEM, NULL);
+	fake_start(&fk);
+	ctl(&r, "export", "--openmetrics", "-o", path, NULL);
+	fake_wait(&fk);
+	ended(&r, 1, "",
+	      "counterctl: cannot list the regions: Cannot allocate memory\n",
+	      "export -o FILE, the dump fails: exit 1");
+	read_text(path, text, sizeof(text));
+	is_str(text, EXPORT_STATS EXPORT_DETACHES,
+	       "export -o FILE, the dump fails: FILE as it was");
+	is_str(dir_entries(dir, names, sizeof(names)), "ctrmap.prom",
+	       "export -o FILE, the dump fails: no temporary file left");
+
+	snprintf(missing, sizeof(missing), "%s/none/ctrmap.prom", dir);
+	snprintf(err, sizeof(err),
+		 "counterctl: cannot write %s: No such file or directory\n",
+		 missing);
+	script_export(0x1e, 1);
+	ctl(&r, "export", "--openmetrics", "-o", missing, NULL);
+	fake_wait(&fk);
+	ended(&r, 1, "", err, "export -o into a directory that does not exist: exit 1, says so");
+
+	/* A name without a directory: the current one. */
+	if (chdir(dir) < 0)
+		abort();
+	script_export(0x1e, 1);
+	ctl(&r, "export", "--openmetrics", "-o", "here.prom", NULL);
+	fake_wait(&fk);
+	read_text("here.prom", text, sizeof(text));
+	ok(r.status == 0 &&
+	   !strcmp(text, EXPORT_STATS EXPORT_DETACHES EXPORT_COUNTERS_HEAD
+		   EXPORT_REGION_3),
+	   "export -o NAME: NAME in the current directory");
+	dir_entries(dir, names, sizeof(names));
+	if (!ok(!strcmp(names, "ctrmap.prom here.prom") ||
+		!strcmp(names, "here.prom ctrmap.prom"),
+		"export -o NAME: no temporary file left"))
+		printf("#   in the directory: %s\n", names);
+	if (chdir(cwd) < 0)
+		abort();
+
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/here.prom", dir);
+	unlink(path);
+	rmdir(dir);
+	umask(old_mask);
+}
+
 /* read in a batch: on the batch's handle (read --watch: above). */
 static void test_batch_read(void)
 {
@@ -2238,6 +2617,9 @@ int main(void)
 	test_read_printers();
 	test_read_watch();
 	test_names();
+	test_export_escaping();
+	test_export();
+	test_export_file();
 	test_batch_run();
 	test_batch_lines();
 	test_batch_options();
