@@ -102,7 +102,8 @@ promtool_ok() { # FILE
 @test "node_exporter serves what the export unit writes, and a timer's counter grows between runs" {
 	start_target -m mmap
 	attach "$TPID" "$TADDR" "$TLEN"
-	"$CTL" bind "$RID" 0 timer:1ms
+	"$CTL" name "$RID" rxq0
+	"$CTL" bind --name ticks "$RID" 0 timer:1ms
 	"$CTL" add "$RID" 3 5
 	sleep 0.2
 
@@ -116,7 +117,7 @@ promtool_ok() { # FILE
 
 	scrape
 	assert_equal "$(sample_line "$RID" 0)" \
-		"ctrmap_counter_total{comm=\"ctrmap-target\",index=\"0\",name=\"\",pid=\"$TPID\",region=\"$RID\",region_name=\"\",source=\"timer:1ms\"} $(sample_value "$RID" 0)"
+		"ctrmap_counter_total{comm=\"ctrmap-target\",index=\"0\",name=\"ticks\",pid=\"$TPID\",region=\"$RID\",region_name=\"rxq0\",source=\"timer:1ms\"} $(sample_value "$RID" 0)"
 	v1=$(sample_value "$RID" 0)
 	echo "# before=$before exported=$v1 after=$after" >&3
 	[ "$before" -gt 0 ]
