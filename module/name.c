@@ -94,7 +94,7 @@ int ctrmap_name_counter(struct ctrmap_region *r, u32 index,
 			NL_SET_ERR_MSG(extack, "the counter has no name");
 			err = -ENOENT;
 		} else {
-			xa_erase(&r->names, index);
+			xa_erase_bh(&r->names, index);
 			r->nnames--;
 		}
 		goto out;
@@ -111,7 +111,7 @@ int ctrmap_name_counter(struct ctrmap_region *r, u32 index,
 		err = -ENOSPC;
 		goto out;
 	}
-	err = xa_err(xa_store(&r->names, index, s, GFP_KERNEL_ACCOUNT));
+	err = xa_err(xa_store_bh(&r->names, index, s, GFP_KERNEL_ACCOUNT));
 	if (err) {
 		NL_SET_ERR_MSG(extack, "out of memory");
 		goto out;
@@ -173,7 +173,10 @@ out:
 	return n;
 }
 
-/* When the region is freed: nobody else can reach it. */
+/*
+ * When the region is freed, after a grace period (softirq): nobody else can
+ * reach it. Every other user of the array takes its lock with BH off.
+ */
 void ctrmap_names_free(struct ctrmap_region *r)
 {
 	unsigned long i;

@@ -646,7 +646,8 @@ struct ctrmap_region *ctrmap_region_attach(const struct ctrmap_attach_args *a,
 	raw_spin_lock_init(&r->seq_lock);
 	mutex_init(&r->bind_lock);
 	INIT_LIST_HEAD(&r->bindings);
-	xa_init(&r->names);
+	/* Freed after a grace period, in softirq: take its lock with BH off. */
+	xa_init_flags(&r->names, XA_FLAGS_LOCK_BH);
 	if (a->name)
 		nla_strscpy(r->name, a->name, sizeof(r->name));
 	atomic_set(&r->state, CTRMAP_REGION_BUILDING);
