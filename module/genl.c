@@ -693,12 +693,8 @@ static int ctrmap_fill_region(struct sk_buff *skb, struct ctrmap_region *r,
 			goto cancel;
 		put += n;
 	}
-	if (pos->binding == U32_MAX && pos->name != U32_MAX) {
-		n = ctrmap_put_names(skb, r, &pos->name);
-		if (n < 0)
-			goto cancel;
-		put += n;
-	}
+	if (pos->binding == U32_MAX && pos->name != U32_MAX)
+		put += ctrmap_put_names(skb, r, &pos->name);
 	if (!req->verbose)
 		pos->page = U32_MAX;
 	else if (pos->name == U32_MAX)

@@ -141,19 +141,25 @@ int ctrmap_put_region_name(struct sk_buff *skb, struct ctrmap_region *r)
 /*
  * GET's named counters from index @from on, as many as fit; @from is
  * moved to the first one left out, U32_MAX when all were put. Returns how
- * many were put, or -EMSGSIZE if not even the list fit.
+ * many were put. A region without names gets no list: its messages are as
+ * they were before names.
  */
 int ctrmap_put_names(struct sk_buff *skb, struct ctrmap_region *r, u32 *from)
 {
-	struct nlattr *list, *one;
+	struct nlattr *list = NULL, *one;
 	unsigned long i;
 	const char *s;
 	int n = 0;
 
+	mutex_lock(&r->bind_lock);
+	if (!r->nnames) {
+		*from = U32_MAX;
+		goto out;
+	}
+	/* No room for the list: the next message of a dump has it. */
 	list = nla_nest_start(skb, CTRMAP_A_COUNTERS);
 	if (!list)
-		return -EMSGSIZE;
-	mutex_lock(&r->bind_lock);
+		goto out;
 	xa_for_each_start(&r->names, i, s, *from) {
 		one = nla_nest_start(skb, CTRMAP_A_COUNTER);
 		if (!one || nla_put_u32(skb, CTRMAP_COUNTER_A_INDEX, i) ||
@@ -169,7 +175,8 @@ int ctrmap_put_names(struct sk_buff *skb, struct ctrmap_region *r, u32 *from)
 	*from = U32_MAX;
 out:
 	mutex_unlock(&r->bind_lock);
-	nla_nest_end(skb, list);
+	if (list)
+		nla_nest_end(skb, list);
 	return n;
 }
 
