@@ -294,10 +294,15 @@ def run_ynl_example(ynl_dir):
     return problems
 
 
+def spec_t():
+    """tests/build/ynl-spec.t, as a module: its YNL extraction and its TAP
+    report."""
+    return load(os.path.join(TOP, 'tests/build/ynl-spec.t'), 'ynl_spec_t')
+
+
 def kernel_ynl():
     """tests/build/ynl-spec.t's: linux 6.12's YNL, extracted once."""
-    spec_t = load(os.path.join(TOP, 'tests/build/ynl-spec.t'), 'ynl_spec_t')
-    return spec_t.kernel_ynl()
+    return spec_t().kernel_ynl()
 
 
 def main():
@@ -390,19 +395,7 @@ def main():
     check('debian/libctrmap-dev.examples ships every example, and nothing else of examples/',
           p)
 
-    print(f"1..{len(results)}")
-    fails = 0
-    for i, (desc, problems, skip) in enumerate(results, 1):
-        if skip:
-            print(f"ok {i} - {desc} # SKIP {skip}")
-        elif problems:
-            fails += 1
-            print(f"not ok {i} - {desc}")
-            for line in problems:
-                print(f"#   {line}")
-        else:
-            print(f"ok {i} - {desc}")
-    return 1 if fails else 0
+    return spec_t().report(results)
 
 
 if __name__ == '__main__':

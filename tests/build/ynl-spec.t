@@ -37,6 +37,24 @@ def check(desc, problems, skip=None):
     results.append((desc, problems, skip))
 
 
+def report(results):
+    """results as TAP, a plan first; 1 if a check failed. examples.t
+    reports through it too."""
+    print(f"1..{len(results)}")
+    fails = 0
+    for i, (desc, problems, skip) in enumerate(results, 1):
+        if skip:
+            print(f"ok {i} - {desc} # SKIP {skip}")
+        elif problems:
+            fails += 1
+            print(f"not ok {i} - {desc}")
+            for line in problems:
+                print(f"#   {line}")
+        else:
+            print(f"ok {i} - {desc}")
+    return 1 if fails else 0
+
+
 def c_upper(name):
     return name.upper().replace('-', '_')
 
@@ -649,19 +667,7 @@ def main():
     else:
         check(desc, round_trip(family))
 
-    print(f"1..{len(results)}")
-    fails = 0
-    for i, (desc, problems, skip) in enumerate(results, 1):
-        if skip:
-            print(f"ok {i} - {desc} # SKIP {skip}")
-        elif problems:
-            fails += 1
-            print(f"not ok {i} - {desc}")
-            for line in problems:
-                print(f"#   {line}")
-        else:
-            print(f"ok {i} - {desc}")
-    return 1 if fails else 0
+    return report(results)
 
 
 def kernel_ynl():
