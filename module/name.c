@@ -5,7 +5,6 @@
  * to its memory cgroup, and bounded: CTRMAP_NAME_MAX bytes each, at most
  * CTRMAP_NAMES_MAX named counters a region. bind_lock guards them.
  */
-#include <linux/ctype.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -21,6 +20,12 @@
  * so that a tool may take a name wherever it takes an index or an id.
  * The policy bounds the length and ensures the NUL.
  */
+static bool ctrmap_name_letter(char c)
+{
+	/* ASCII only: the kernel's isalpha() takes Latin-1 letters too. */
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
 int ctrmap_name_check(const struct nlattr *attr,
 		      struct netlink_ext_ack *extack)
 {
@@ -30,13 +35,14 @@ int ctrmap_name_check(const struct nlattr *attr,
 		NL_SET_ERR_MSG_ATTR(extack, attr, "name: empty");
 		return -EINVAL;
 	}
-	if (!isalpha(*s) && *s != '_') {
+	if (!ctrmap_name_letter(*s)) {
 		NL_SET_ERR_MSG_ATTR(extack, attr,
 				    "name: must begin with a letter or '_'");
 		return -EINVAL;
 	}
 	for (s++; *s; s++) {
-		if (!isalnum(*s) && !strchr("_.:-", *s)) {
+		if (!ctrmap_name_letter(*s) && !(*s >= '0' && *s <= '9') &&
+		    !strchr(".:-", *s)) {
 			NL_SET_ERR_MSG_ATTR(extack, attr,
 					    "name: only letters, digits, '_', '.', ':' and '-' (no spaces)");
 			return -EINVAL;

@@ -77,7 +77,9 @@ attach_named() { # NAME
 	"$CTL" name rxq0 1 packets
 	read -r a0 r0 < <(pins)
 
-	for bad in "rx packets" 0abc -x "a/b" "" "$(printf 'a%.0s' {1..48})"; do
+	# Latin-1 letters too (the kernel's isalpha() would take them).
+	for bad in "rx packets" 0abc -x "a/b" "" "$(printf 'a%.0s' {1..48})" \
+		"$(printf '\xc0x')" "$(printf 'caf\xe9')"; do
 		run "$NLRAW" --no-ack $CTRMAP_CMD_NAME $CTRMAP_A_REGION_ID:u32:$RID \
 			$CTRMAP_A_INDEX:u32:3 "$CTRMAP_A_NAME:str:$bad"
 		assert_failure 1
