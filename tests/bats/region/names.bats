@@ -80,7 +80,7 @@ attach_named() { # NAME
 	# Latin-1 letters too (the kernel's isalpha() would take them).
 	for bad in "rx packets" 0abc -x "a/b" "" "$(printf 'a%.0s' {1..48})" \
 		"$(printf '\xc0x')" "$(printf 'caf\xe9')"; do
-		run "$NLRAW" --no-ack $CTRMAP_CMD_NAME $CTRMAP_A_REGION_ID:u32:$RID \
+		run "$NLRAW" $CTRMAP_CMD_NAME $CTRMAP_A_REGION_ID:u32:$RID \
 			$CTRMAP_A_INDEX:u32:3 "$CTRMAP_A_NAME:str:$bad"
 		assert_failure 1
 		assert_line --regexp "^errno=$(errno_of EINVAL) "
@@ -91,18 +91,18 @@ attach_named() { # NAME
 	assert_output --partial "name: only letters, digits, '_', '.', ':' and '-' (no spaces)"
 	run "$CTL" name rxq0 3 0abc
 	assert_failure 1
-	run "$NLRAW" --no-ack $CTRMAP_CMD_NAME $CTRMAP_A_REGION_ID:u32:$RID \
+	run "$NLRAW" $CTRMAP_CMD_NAME $CTRMAP_A_REGION_ID:u32:$RID \
 		$CTRMAP_A_INDEX:u32:3 $CTRMAP_A_NAME:str:0abc
 	assert_line "msg=name: must begin with a letter or '_'"
 	# 47 bytes is the longest a name may be.
-	run "$NLRAW" --no-ack $CTRMAP_CMD_NAME $CTRMAP_A_REGION_ID:u32:$RID \
+	run "$NLRAW" $CTRMAP_CMD_NAME $CTRMAP_A_REGION_ID:u32:$RID \
 		$CTRMAP_A_INDEX:u32:4 "$CTRMAP_A_NAME:str:$(printf 'a%.0s' {1..47})"
 	assert_success
 
 	run "$CTL" name rxq0 2 packets
 	assert_failure 1
 	assert_output --partial "another counter of the region has this name"
-	run "$NLRAW" --no-ack $CTRMAP_CMD_NAME $CTRMAP_A_REGION_ID:u32:$RID \
+	run "$NLRAW" $CTRMAP_CMD_NAME $CTRMAP_A_REGION_ID:u32:$RID \
 		$CTRMAP_A_INDEX:u32:504 $CTRMAP_A_NAME:str:x
 	assert_failure 1
 	assert_line --regexp "^errno=$(errno_of ERANGE) "
