@@ -5,7 +5,12 @@
 
 #include "print.h"
 
-size_t print_utf8_len(const unsigned char *s)
+/*
+ * Length of the valid UTF-8 sequence that starts at s (1 to 4), or 0 if
+ * there is none. Stops at the first byte that does not fit, so it never
+ * reads past the terminating NUL.
+ */
+static size_t utf8_len(const unsigned char *s)
 {
 	unsigned char lo = 0x80, hi = 0xbf;
 
@@ -41,7 +46,7 @@ void print_json_string(FILE *fp, const char *str)
 
 	fputc('"', fp);
 	while (*s) {
-		size_t len = print_utf8_len(s);
+		size_t len = utf8_len(s);
 
 		switch (*s) {
 		case '"':
@@ -215,17 +220,6 @@ void print_string(struct printer *p, enum print_type t, const char *key,
 	if (p->json && (t & PRINT_JSON)) {
 		json_key(p, key);
 		print_json_string(p->fp, value);
-	} else if (!p->json && (t & PRINT_FP)) {
-		fprintf(p->fp, fmt, value);
-	}
-}
-
-void print_double(struct printer *p, enum print_type t, const char *key,
-		  const char *fmt, double value)
-{
-	if (p->json && (t & PRINT_JSON)) {
-		json_key(p, key);
-		fprintf(p->fp, "%.2f", value);
 	} else if (!p->json && (t & PRINT_FP)) {
 		fprintf(p->fp, fmt, value);
 	}
