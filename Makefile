@@ -7,6 +7,8 @@
 #   make install-dkms    the module's sources for DKMS, with a ctrmap_config.h
 #                        of the default configuration, into
 #                        [DESTDIR]/usr/src/ctrmap-VERSION
+#   make examples        the C programs of examples/, against the tree's
+#                        libctrmap
 #   make deb             the Debian packages into build/deb/
 #   make modules         ctrmap.ko for KVER into O_MOD
 #   make test-tools      the test programs (tests/tools, fuzz, stress, bench)
@@ -51,7 +53,7 @@ KCONF = KCONFIG_CONFIG=$(KCONFIG_CONFIG)
 KCONFIG := module/Kconfig
 CONFIG_H := module/ctrmap_config.h
 
-.PHONY: all user install dkms-tree install-dkms deb modules test-tools test-modules defconfig \
+.PHONY: all user examples install dkms-tree install-dkms deb modules test-tools test-modules defconfig \
 	olddefconfig menuconfig check check-unit check-bats check-debug demo vm-shell clean
 
 all: user $(CONFIG_H)
@@ -59,6 +61,10 @@ all: user $(CONFIG_H)
 user:
 	$(MAKE) -C libctl
 	$(MAKE) -C ctl-tool
+
+# What libctrmap-dev ships in its examples/, built here as a user would.
+examples: user
+	$(MAKE) -C examples
 
 # The netlink family as a YNL spec, for the kernel's tools/net/ynl (cli.py).
 PREFIX ?= /usr
@@ -205,4 +211,5 @@ vm-shell: user
 clean:
 	$(MAKE) -C libctl clean
 	$(MAKE) -C ctl-tool clean
+	$(MAKE) -C examples clean
 	rm -rf build $(CONFIG_H)

@@ -23,10 +23,12 @@ static int attach_run(const struct ctl_options *opts, int argc, char **argv)
 		{ "pid", required_argument, NULL, 'p' },
 		{ "addr", required_argument, NULL, 'a' },
 		{ "len", required_argument, NULL, 'l' },
+		{ "name", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool have_pid = false, have_addr = false, have_len = false;
 	CTRMAP_OPTS(ctrmap_attach_reply, reply);
+	CTRMAP_OPTS(ctrmap_attach_opts, attach_opts);
 	struct ctrmap_handle *h;
 	uint32_t pid = 0;
 	uint64_t addr = 0, len = 0;
@@ -52,6 +54,9 @@ static int attach_run(const struct ctl_options *opts, int argc, char **argv)
 				return CTL_EXIT_USAGE;
 			have_len = true;
 			break;
+		case 'n':
+			attach_opts.name = optarg;
+			break;
 		default:
 			return ctl_option_error(&cmd_attach, c, argv);
 		}
@@ -62,15 +67,13 @@ static int attach_run(const struct ctl_options *opts, int argc, char **argv)
 	if (!have_pid || !have_addr || !have_len)
 		return ctl_usage_error(&cmd_attach, "--pid, --addr and --len are all needed");
 
-	if (ctl_open(&h))
+	if (ctl_open(opts, &h))
 		return CTL_EXIT_FAILED;
-	err = ctrmap_attach(h, pid, addr, len, &reply);
+	err = ctrmap_attach_ext(h, pid, addr, len, &attach_opts, &reply);
 	if (err) {
 		ctl_error(h, err, "cannot attach");
-		ctrmap_close(h);
 		return CTL_EXIT_FAILED;
 	}
-	ctrmap_close(h);
 
 	print_begin(&p, stdout, opts->format);
 	attach_print(&p, &reply);
@@ -82,12 +85,13 @@ const struct ctl_cmd cmd_attach = {
 	.name = "attach",
 	.summary = "make a range of a process's memory a counter region",
 	.help =
-		"Usage: counterctl [-j] attach --pid PID --addr ADDR --len LEN\n"
+		"Usage: counterctl [-j] attach --pid PID --addr ADDR --len LEN [--name NAME]\n"
 		"\n"
 		"Pin [ADDR, ADDR + LEN) of process PID and serve counters into it: the\n"
 		"kernel writes the region header at ADDR (8-byte aligned) and the\n"
 		"counters after it. Prints the new region's id, its number of counters\n"
-		"and of pages pinned. Numbers are decimal or 0x hexadecimal.\n"
+		"and of pages pinned. Numbers are decimal or 0x hexadecimal. --name\n"
+		"names the region (see counterctl name).\n"
 		"\n"
 		"Attaching another process's memory follows the module parameter\n"
 		"attach_scope (default 1: CAP_SYS_PTRACE in the user namespace that owns\n"

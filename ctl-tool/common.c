@@ -6,9 +6,11 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/signalfd.h>
 
 #include <ctrmap/ctrmap.h>
 
@@ -31,10 +33,36 @@ void ctl_error(const struct ctrmap_handle *h, int err, const char *what)
 			attr);
 }
 
-int ctl_open(struct ctrmap_handle **h)
+int ctl_stop_signals(sigset_t *old)
 {
-	int err = ctrmap_open(h);
+	sigset_t stop;
+	int sfd;
 
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	if (sigprocmask(SIG_BLOCK, &stop, old) < 0) {
+		ctl_error(NULL, -errno, "cannot block signals");
+		return -1;
+	}
+	sfd = signalfd(-1, &stop, SFD_CLOEXEC);
+	if (sfd < 0) {
+		ctl_error(NULL, -errno, "cannot create a signalfd");
+		sigprocmask(SIG_SETMASK, old, NULL);
+	}
+	return sfd;
+}
+
+int ctl_open(const struct ctl_options *opts, struct ctrmap_handle **h)
+{
+	int err;
+
+	if (*opts->handle) {
+		*h = *opts->handle;
+		return 0;
+	}
+	err = ctrmap_open(opts->handle);
+	*h = *opts->handle;
 	if (!err)
 		return 0;
 	ctl_error(NULL, err, "cannot open the ctrmap control channel");
@@ -143,6 +171,114 @@ int ctl_parse_nonzero_u32(const struct ctl_cmd *cmd, const char *what,
 	return ret;
 }
 
+int ctl_parse_ref(const struct ctl_cmd *cmd, const char *what, const char *s,
+		  struct ctl_ref *ref)
+{
+	ref->name = NULL;
+	ref->num = 0;
+	if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+	    *s == '_') {
+		/* The kernel says what is wrong with a name it refuses. */
+		ref->name = s;
+		return 0;
+	}
+	return ctl_parse_u32(cmd, what, s, &ref->num);
+}
+
+struct region_lookup {
+	const char *name;
+	uint32_t ids[8];
+	unsigned int n;
+};
+
+static int match_region(const struct ctrmap_region_info *r, void *arg)
+{
+	struct region_lookup *l = arg;
+
+	if (!CTRMAP_HAS_FIELD(r, name) || strcmp(r->name, l->name))
+		return 0;
+	if (l->n < sizeof(l->ids) / sizeof(l->ids[0]))
+		l->ids[l->n] = r->id;
+	l->n++;
+	return 0;
+}
+
+int ctl_region_id(struct ctrmap_handle *h, const struct ctl_ref *ref,
+		  uint32_t *id)
+{
+	struct region_lookup l = { .name = ref->name };
+	int err;
+
+	if (!ref->name) {
+		*id = ref->num;
+		return 0;
+	}
+	err = ctrmap_list(h, 0, 0, match_region, &l);
+	if (err) {
+		ctl_error(h, err, "cannot look the region name up");
+		return CTL_EXIT_FAILED;
+	}
+	if (l.n == 1) {
+		*id = l.ids[0];
+		return 0;
+	}
+	if (!l.n) {
+		fprintf(stderr, "counterctl: no region is named '%s'\n",
+			ref->name);
+	} else {
+		fprintf(stderr, "counterctl: %u regions are named '%s' (ids",
+			l.n, ref->name);
+		for (unsigned int i = 0; i < l.n && i < 8; i++)
+			fprintf(stderr, " %u", l.ids[i]);
+		fprintf(stderr, "%s): give the id\n", l.n > 8 ? " ..." : "");
+	}
+	return CTL_EXIT_FAILED;
+}
+
+struct counter_lookup {
+	const char *name;
+	uint32_t index;
+	bool found;
+};
+
+static int match_counter(const struct ctrmap_region_info *r, void *arg)
+{
+	struct counter_lookup *l = arg;
+
+	for (unsigned int i = 0; CTRMAP_HAS_FIELD(r, names) && i < r->nnames;
+	     i++) {
+		if (!strcmp(r->names[i]->name, l->name)) {
+			l->index = r->names[i]->index;
+			l->found = true;
+		}
+	}
+	return 0;
+}
+
+int ctl_counter_index(struct ctrmap_handle *h, uint32_t id,
+		      const struct ctl_ref *ref, uint32_t *index)
+{
+	struct counter_lookup l = { .name = ref->name };
+	int err;
+
+	if (!ref->name) {
+		*index = ref->num;
+		return 0;
+	}
+	err = ctrmap_get(h, id, 0, match_counter, &l);
+	if (err) {
+		ctl_error(h, err, "cannot look the counter name up");
+		return CTL_EXIT_FAILED;
+	}
+	if (!l.found) {
+		fprintf(stderr, "counterctl: region %u has no counter named '%s'\n",
+			id, ref->name);
+		return CTL_EXIT_FAILED;
+	}
+	*index = l.index;
+	return 0;
+}
+
 void ctl_format_source(const struct ctrmap_source *src, char *buf,
 		       size_t size)
 {
@@ -161,6 +297,12 @@ const char *ctl_state_name(unsigned int state, char *buf, size_t size)
 	return buf;
 }
 
+const char *ctl_region_name(const struct ctrmap_region_info *r)
+{
+	/* A library older than names (0.2) has none. */
+	return CTRMAP_HAS_FIELD(r, name) && r->name[0] ? r->name : NULL;
+}
+
 void ctl_printable(char *dst, const char *src, size_t size)
 {
 	size_t i;
@@ -172,6 +314,26 @@ void ctl_printable(char *dst, const char *src, size_t size)
 		dst[i] = (unsigned char)src[i] < 0x20 || src[i] == 0x7f ?
 			 '?' : src[i];
 	dst[i] = '\0';
+}
+
+void ctl_print_counter(struct printer *p, bool labelled, uint32_t index,
+		       const char *name, uint64_t value)
+{
+	print_open_object(p, NULL);
+	if (labelled) {
+		print_uint(p, PRINT_ANY, "index", "counter %u", index);
+		if (name)
+			print_string(p, PRINT_ANY, "name", " (%s)", name);
+		print_string(p, PRINT_FP, NULL, "%s", ": ");
+	} else {
+		print_uint(p, PRINT_ANY, "index", "%u ", index);
+		if (name)
+			print_string(p, PRINT_ANY, "name", "%s ", name);
+		else
+			print_string(p, PRINT_FP, NULL, "%s", "- ");
+	}
+	print_u64(p, PRINT_ANY, "value", "%" PRIu64 "\n", value);
+	print_close_object(p);
 }
 
 void ctl_print_bindings(struct printer *p, const struct ctrmap_region_info *r)

@@ -11,6 +11,7 @@
 
 #include <ctrmap/ctrmap.h>
 
+#include "batch.h"
 #include "counterctl.h"
 #include "print.h"
 
@@ -29,6 +30,9 @@ static const struct ctl_cmd *const commands[] = {
 	&cmd_unbind,
 	&cmd_list,
 	&cmd_show,
+	&cmd_read,
+	&cmd_name,
+	&cmd_export,
 	&cmd_monitor,
 	&cmd_help,
 };
@@ -42,10 +46,12 @@ static void usage(FILE *fp)
 	      "Control ctrmap: kernel counters served straight into a process's memory.\n"
 	      "\n"
 	      "Options:\n"
-	      "  -j, --json     print JSON instead of text\n"
-	      "  -p, --pretty   print JSON indented for humans (implies -j)\n"
-	      "  -h, --help     show this help\n"
-	      "  -V, --version  show the versions of counterctl, libctrmap and the module\n"
+	      "  -j, --json        print JSON instead of text\n"
+	      "  -p, --pretty      print JSON indented for humans (implies -j)\n"
+	      "  -b, --batch FILE  run the commands in FILE (- is standard input), one a line\n"
+	      "  -f, --force       with -b, go on after a command fails; exit 1 if any did\n"
+	      "  -h, --help        show this help\n"
+	      "  -V, --version     show the versions of counterctl, libctrmap and the module\n"
 	      "-j and -p may also follow the command, each as a word of its own.\n"
 	      "\n"
 	      "Commands:\n", fp);
@@ -57,6 +63,7 @@ static void usage(FILE *fp)
 		fputc('\n', fp);
 	}
 	fputs("Commands may be abbreviated to a prefix no other command has: li is list.\n"
+	      "A region's name may stand for its ID, a counter's name for its INDEX.\n"
 	      "\n"
 	      "Exit status:\n"
 	      "  0  success\n"
@@ -220,29 +227,65 @@ static int take_format_options(struct ctl_options *opts, int argc,
 	return n;
 }
 
-static int run(int argc, char **argv)
+/*
+ * One command: argv[0] names it, the rest are its arguments. -j and -p
+ * after the command are for it alone (in a batch, its line alone).
+ */
+static int run_command(const struct ctl_options *global, int argc,
+		       char **argv)
+{
+	struct ctl_options opts = *global;
+	const struct ctl_cmd *cmd;
+
+	if (find_command(argv[0], &cmd))
+		return CTL_EXIT_USAGE;
+	argc = take_format_options(&opts, argc, argv);
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		fputs(cmd->help, stdout);
+		return CTL_EXIT_OK;
+	}
+	/* The lines after it would wait for ever, and a handle that
+	 * monitors sends no requests. */
+	if (opts.batch && cmd->endless)
+		return ctl_usage_error(cmd, "cannot run in a batch (-b): it runs until it is stopped");
+	return cmd->run(&opts, argc, argv);
+}
+
+static int run(int argc, char **argv, struct ctrmap_handle **h)
 {
 	static const struct option long_options[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "pretty", no_argument, NULL, 'p' },
+		{ "batch", required_argument, NULL, 'b' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct ctl_options opts = { .format = PRINT_FORMAT_TEXT };
-	const struct ctl_cmd *cmd;
-	bool show_version = false;
+	struct ctl_options opts = {
+		.format = PRINT_FORMAT_TEXT,
+		.handle = h,
+	};
+	const char *batch = NULL;
+	bool show_version = false, force = false;
 	int c;
 
 	opterr = 0;	/* getopt would name argv[0]; report it ourselves */
 	/* "+": options end at the command; the rest is the command's. */
-	while ((c = getopt_long(argc, argv, "+jphV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:jpb:fhV", long_options,
+				NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			set_format(&opts, PRINT_FORMAT_JSON);
 			break;
 		case 'p':
 			set_format(&opts, PRINT_FORMAT_PRETTY);
+			break;
+		case 'b':
+			batch = optarg;
+			break;
+		case 'f':
+			force = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -251,6 +294,11 @@ static int run(int argc, char **argv)
 			/* After the other options: -j may follow it. */
 			show_version = true;
 			break;
+		case ':':
+			fprintf(stderr, "counterctl: option '%s' needs a value\n",
+				argv[optind - 1]);
+			fputs("Try 'counterctl --help'.\n", stderr);
+			return CTL_EXIT_USAGE;
 		default:
 			if (optopt)
 				fprintf(stderr, "counterctl: unknown option '-%c'\n",
@@ -267,23 +315,32 @@ static int run(int argc, char **argv)
 		return version(opts.format);
 	argc -= optind;
 	argv += optind;
+	if (batch && argc) {
+		fprintf(stderr, "counterctl: unexpected argument '%s': with -b, the commands come from %s\n",
+			argv[0], batch);
+		fputs("Try 'counterctl --help'.\n", stderr);
+		return CTL_EXIT_USAGE;
+	}
+	if (force && !batch) {
+		fputs("counterctl: --force goes with -b FILE\n"
+		      "Try 'counterctl --help'.\n", stderr);
+		return CTL_EXIT_USAGE;
+	}
+	if (batch)
+		return batch_run(&opts, batch, force, run_command);
 	if (argc < 1) {
 		usage(stderr);
 		return CTL_EXIT_USAGE;
 	}
-	if (find_command(argv[0], &cmd))
-		return CTL_EXIT_USAGE;
-	argc = take_format_options(&opts, argc, argv);
-	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		fputs(cmd->help, stdout);
-		return CTL_EXIT_OK;
-	}
-	return cmd->run(&opts, argc, argv);
+	return run_command(&opts, argc, argv);
 }
 
 int main(int argc, char **argv)
 {
-	int status = run(argc, argv);
+	struct ctrmap_handle *h = NULL;	/* opened by the first command */
+	int status = run(argc, argv, &h);
+
+	ctrmap_close(h);
 
 	/* Output that did not reach its destination is a failure. */
 	if (fflush(stdout) == EOF || ferror(stdout)) {

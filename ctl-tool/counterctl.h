@@ -6,6 +6,7 @@
 #ifndef COUNTERCTL_H
 #define COUNTERCTL_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -26,6 +27,13 @@ enum {
 /* Global options: before the command, or -j and -p also after it. */
 struct ctl_options {
 	enum print_format format;	/* -j, -p */
+	bool batch;			/* the command is a line of -b FILE */
+	/*
+	 * Where the ctrmap handle is kept once ctl_open() has opened it:
+	 * the commands of a batch share it. Whoever runs the commands
+	 * closes it.
+	 */
+	struct ctrmap_handle **handle;
 };
 
 struct ctl_cmd {
@@ -34,6 +42,7 @@ struct ctl_cmd {
 				 * our "watch"), or NULL */
 	const char *summary;	/* one line in counterctl --help */
 	const char *help;	/* counterctl help NAME, NAME --help */
+	bool endless;		/* runs until stopped: refused in a batch */
 	/* argv[0] is the command name. Returns a CTL_EXIT_* status. */
 	int (*run)(const struct ctl_options *opts, int argc, char **argv);
 };
@@ -46,10 +55,24 @@ extern const struct ctl_cmd cmd_bind;
 extern const struct ctl_cmd cmd_unbind;
 extern const struct ctl_cmd cmd_list;
 extern const struct ctl_cmd cmd_show;
+extern const struct ctl_cmd cmd_read;
+extern const struct ctl_cmd cmd_name;
+extern const struct ctl_cmd cmd_export;
 extern const struct ctl_cmd cmd_monitor;
 
-/* Open the ctrmap handle, reporting failure. 0 or CTL_EXIT_FAILED. */
-int ctl_open(struct ctrmap_handle **h);
+/*
+ * SIGINT and SIGTERM blocked and delivered through the descriptor returned
+ * instead, for poll(), so that none is lost between two waits; the mask
+ * before in *old. -1 (reported, the mask restored) on failure.
+ */
+int ctl_stop_signals(sigset_t *old);
+
+/*
+ * The ctrmap handle into *h: the one in *opts->handle, or else a new one,
+ * kept there for the next command of a batch. Reports failure. 0 or
+ * CTL_EXIT_FAILED. Commands do not close it.
+ */
+int ctl_open(const struct ctl_options *opts, struct ctrmap_handle **h);
 
 /*
  * Report that what failed with -err: "counterctl: WHAT: strerror", then
@@ -88,12 +111,49 @@ int ctl_parse_u64(const struct ctl_cmd *cmd, const char *what, const char *s,
 int ctl_parse_nonzero_u32(const struct ctl_cmd *cmd, const char *what,
 			  const char *s, uint32_t *out);
 
+/*
+ * A region or a counter as the user gives it: a number, or a name (which
+ * never begins with a digit). name is NULL for a number.
+ */
+struct ctl_ref {
+	const char *name;
+	uint32_t num;
+};
+
+/*
+ * s as a ctl_ref for cmd's argument called what: a number (as
+ * ctl_parse_u32()) or a name. 0, or a usage error reported.
+ */
+int ctl_parse_ref(const struct ctl_cmd *cmd, const char *what, const char *s,
+		  struct ctl_ref *ref);
+
+/*
+ * The region id ref stands for: its number, or the one region the caller
+ * may see with that name. 0, or CTL_EXIT_FAILED reported (no such region,
+ * several of that name).
+ */
+int ctl_region_id(struct ctrmap_handle *h, const struct ctl_ref *ref,
+		  uint32_t *id);
+
+/*
+ * The counter of region id ref stands for: its number, or the index of the
+ * counter with that name. 0, or CTL_EXIT_FAILED reported.
+ */
+int ctl_counter_index(struct ctrmap_handle *h, uint32_t id,
+		      const struct ctl_ref *ref, uint32_t *index);
+
 /* A source as text: ctrmap_source_format(), "type:N" for unknown types. */
 void ctl_format_source(const struct ctrmap_source *src, char *buf,
 		       size_t size);
 
 /* A state's name, or its number in buf if it has none. */
 const char *ctl_state_name(unsigned int state, char *buf, size_t size);
+
+/*
+ * The name of region r, or NULL if it has none (counters':
+ * ctrmap_counter_name()).
+ */
+const char *ctl_region_name(const struct ctrmap_region_info *r);
 
 /* src with control characters replaced by '?', for text output. */
 void ctl_printable(char *dst, const char *src, size_t size);
@@ -103,5 +163,14 @@ void ctl_printable(char *dst, const char *src, size_t size);
  * in text "0=timer:1ms,2=irq:11", or "-" for none, without a newline.
  */
 void ctl_print_bindings(struct printer *p, const struct ctrmap_region_info *r);
+
+/*
+ * One counter's value: in JSON the object {"index", "name" (if it has
+ * one), "value"} (in an array the caller opened); in text "INDEX NAME
+ * VALUE" (NAME "-" if none) or, labelled, "counter INDEX: VALUE" ("counter
+ * INDEX (NAME): VALUE"), and a newline. name may be NULL.
+ */
+void ctl_print_counter(struct printer *p, bool labelled, uint32_t index,
+		       const char *name, uint64_t value);
 
 #endif /* COUNTERCTL_H */

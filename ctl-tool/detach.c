@@ -7,24 +7,23 @@
 static int detach_run(const struct ctl_options *opts, int argc, char **argv)
 {
 	struct ctrmap_handle *h;
+	struct ctl_ref region;
 	uint32_t id;
 	int err;
 
-	(void)opts;
 	if (argc < 2)
 		return ctl_usage_error(&cmd_detach, "expected a region ID");
 	if (argc > 2)
 		return ctl_usage_error(&cmd_detach, "unexpected argument '%s'",
 				       argv[2]);
-	if (ctl_parse_u32(&cmd_detach, "region ID", argv[1], &id))
+	if (ctl_parse_ref(&cmd_detach, "region ID", argv[1], &region))
 		return CTL_EXIT_USAGE;
 
-	if (ctl_open(&h))
+	if (ctl_open(opts, &h) || ctl_region_id(h, &region, &id))
 		return CTL_EXIT_FAILED;
 	err = ctrmap_detach(h, id);
 	if (err)
 		ctl_error(h, err, "cannot detach");
-	ctrmap_close(h);
 	return err ? CTL_EXIT_FAILED : CTL_EXIT_OK;
 }
 

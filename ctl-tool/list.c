@@ -15,36 +15,42 @@
 
 /* The columns before BINDINGS, the last one, which is not padded. */
 enum {
-	COL_ID, COL_PID, COL_COMM, COL_ADDR, COL_LEN, COL_PAGES, COL_COUNTERS,
-	COL_STATE, NCOLS
+	COL_ID, COL_PID, COL_COMM, COL_NAME, COL_ADDR, COL_LEN, COL_PAGES,
+	COL_COUNTERS, COL_STATE, NCOLS
 };
 
 static const char *const headers[NCOLS] = {
-	"ID", "PID", "COMM", "ADDR", "LEN", "PAGES", "COUNTERS", "STATE",
+	"ID", "PID", "COMM", "NAME", "ADDR", "LEN", "PAGES", "COUNTERS", "STATE",
 };
 
 /* The text of each padded cell of r, to measure the columns. */
-static void cells(const struct ctrmap_region_info *r, char cell[NCOLS][32])
+#define CELL CTRMAP_NAME_MAX
+
+static void cells(const struct ctrmap_region_info *r, char cell[NCOLS][CELL])
 {
 	char state[16];
 
-	snprintf(cell[COL_ID], 32, "%" PRIu32, r->id);
-	snprintf(cell[COL_PID], 32, "%" PRIu32, r->pid);
-	ctl_printable(cell[COL_COMM], r->comm, 32);
-	snprintf(cell[COL_ADDR], 32, "0x%" PRIx64, r->addr);
-	snprintf(cell[COL_LEN], 32, "%" PRIu64, r->len);
-	snprintf(cell[COL_PAGES], 32, "%" PRIu32, r->npages);
-	snprintf(cell[COL_COUNTERS], 32, "%" PRIu32, r->ncounters);
-	snprintf(cell[COL_STATE], 32, "%s",
+	snprintf(cell[COL_ID], CELL, "%" PRIu32, r->id);
+	snprintf(cell[COL_PID], CELL, "%" PRIu32, r->pid);
+	ctl_printable(cell[COL_COMM], r->comm, CELL);
+	snprintf(cell[COL_NAME], CELL, "%s",
+		 ctl_region_name(r) ? r->name : "-");
+	snprintf(cell[COL_ADDR], CELL, "0x%" PRIx64, r->addr);
+	snprintf(cell[COL_LEN], CELL, "%" PRIu64, r->len);
+	snprintf(cell[COL_PAGES], CELL, "%" PRIu32, r->npages);
+	snprintf(cell[COL_COUNTERS], CELL, "%" PRIu32, r->ncounters);
+	snprintf(cell[COL_STATE], CELL, "%s",
 		 ctl_state_name(r->state, state, sizeof(state)));
 }
 
 /* A text cell, padded to its column's width, and the space after it. */
 static void print_cell(struct printer *p, const char *text, size_t width)
 {
-	char cell[64];
+	char cell[CELL + 2];
 
-	snprintf(cell, sizeof(cell), "%-*s ", (int)width, text);
+	/* No cell is wider than CELL - 1: the bounds are for the compiler. */
+	snprintf(cell, sizeof(cell), "%-*.*s ", (int)(width % CELL), CELL - 1,
+		 text);
 	print_string(p, PRINT_FP, NULL, "%s", cell);
 }
 
@@ -52,7 +58,7 @@ void list_print(struct printer *p, const struct ctrmap_region_info *regions,
 		size_t n)
 {
 	size_t width[NCOLS];
-	char cell[NCOLS][32], state[16];
+	char cell[NCOLS][CELL], state[16];
 
 	for (int c = 0; c < NCOLS; c++)
 		width[c] = strlen(headers[c]);
@@ -78,6 +84,8 @@ void list_print(struct printer *p, const struct ctrmap_region_info *regions,
 		print_uint(p, PRINT_JSON, "id", "%u", r->id);
 		print_uint(p, PRINT_JSON, "pid", "%u", r->pid);
 		print_string(p, PRINT_JSON, "comm", "%s", r->comm);
+		if (ctl_region_name(r))
+			print_string(p, PRINT_JSON, "name", "%s", r->name);
 		print_u64(p, PRINT_JSON, "addr", "%" PRIu64, r->addr);
 		print_u64(p, PRINT_JSON, "len", "%" PRIu64, r->len);
 		print_uint(p, PRINT_JSON, "npages", "%u", r->npages);
@@ -148,6 +156,8 @@ static int collect(const struct ctrmap_region_info *r, void *arg)
 	copy->bindings = bindings;
 	copy->npage_info = 0;
 	copy->pages = NULL;
+	copy->nnames = 0;	/* the library's: gone after the call */
+	copy->names = NULL;
 	return 0;
 }
 
@@ -186,7 +196,7 @@ static int list_run(const struct ctl_options *opts, int argc, char **argv)
 		return ctl_usage_error(&cmd_list, "unexpected argument '%s'",
 				       argv[optind]);
 
-	if (ctl_open(&h))
+	if (ctl_open(opts, &h))
 		return CTL_EXIT_FAILED;
 	/* A list that changed while it was read (-EAGAIN) is read again. */
 	for (int tries = 0; tries < LIST_TRIES; tries++) {
@@ -198,11 +208,9 @@ static int list_run(const struct ctl_options *opts, int argc, char **argv)
 	}
 	if (err) {
 		ctl_error(h, err, "cannot list the regions");
-		ctrmap_close(h);
 		free_list(&l);
 		return CTL_EXIT_FAILED;
 	}
-	ctrmap_close(h);
 
 	print_begin_array(&p, stdout, opts->format);
 	list_print(&p, l.v, l.n);
@@ -218,9 +226,10 @@ const struct ctl_cmd cmd_list = {
 		"Usage: counterctl [-j] list [--pid PID]\n"
 		"\n"
 		"List the regions the caller may act on (only those of process PID with\n"
-		"--pid): id, process, address (hexadecimal) and length, pages pinned,\n"
-		"counters, state, and the sources bound to counters as INDEX=SOURCE.\n"
-		"With -j, print a JSON array of objects with the keys id, pid, comm,\n"
-		"addr, len, npages, ncounters, state and bindings.\n",
+		"--pid): id, process, name (- if none), address (hexadecimal) and\n"
+		"length, pages pinned, counters, state, and the sources bound to\n"
+		"counters as INDEX=SOURCE. With -j, print a JSON array of objects with\n"
+		"the keys id, pid, comm, name (if the region has one), addr, len,\n"
+		"npages, ncounters, state and bindings.\n",
 	.run = list_run,
 };

@@ -142,7 +142,7 @@ static int monitor_run(const struct ctl_options *opts, int argc, char **argv)
 		.timeout_ms = -1,
 	};
 	struct ctrmap_handle *h;
-	sigset_t stop, old;
+	sigset_t old;
 	uint32_t seconds;
 	bool ready = false;
 	int c, err, sfd, status;
@@ -184,40 +184,26 @@ static int monitor_run(const struct ctl_options *opts, int argc, char **argv)
 		return ctl_usage_error(&cmd_monitor, "unexpected argument '%s'",
 				       argv[optind]);
 
-	/* SIGINT and SIGTERM end monitoring through a descriptor poll()
-	 * sees, so none is lost between two waits. */
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGINT);
-	sigaddset(&stop, SIGTERM);
-	if (sigprocmask(SIG_BLOCK, &stop, &old) < 0) {
-		ctl_error(NULL, -errno, "cannot block signals");
+	/* SIGINT and SIGTERM end monitoring. */
+	sfd = ctl_stop_signals(&old);
+	if (sfd < 0)
 		return CTL_EXIT_FAILED;
-	}
-	sfd = signalfd(-1, &stop, SFD_CLOEXEC);
-	if (sfd < 0) {
-		ctl_error(NULL, -errno, "cannot create a signalfd");
-		status = CTL_EXIT_FAILED;
-		goto out_mask;
-	}
 
 	status = CTL_EXIT_FAILED;
-	if (ctl_open(&h))
+	if (ctl_open(opts, &h))
 		goto out_sfd;
 	err = ctrmap_monitor(h);
 	if (err) {
 		ctl_error(h, err, "cannot subscribe to the module's events");
-		goto out_close;
+		goto out_sfd;
 	}
 	/* Scripts wait for this before they make events happen. */
 	if (ready)
 		fputs("ready\n", stderr);
 	status = monitor_loop(h, stdout, &mo, sfd);
 
-out_close:
-	ctrmap_close(h);
 out_sfd:
 	close(sfd);
-out_mask:
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return status;
 }
@@ -226,6 +212,7 @@ const struct ctl_cmd cmd_monitor = {
 	.name = "monitor",
 	.alias = "watch",
 	.summary = "print the module's events as they happen",
+	.endless = true,
 	.help =
 		"Usage: counterctl [-j] monitor [--region ID] [--pid PID] [--count N] [--timeout SECONDS] [--ready]\n"
 		"\n"

@@ -5,12 +5,7 @@
 
 #include "print.h"
 
-/*
- * Length of the valid UTF-8 sequence that starts at s (1 to 4), or 0 if
- * there is none. Stops at the first byte that does not fit, so it never
- * reads past the terminating NUL.
- */
-static size_t utf8_len(const unsigned char *s)
+size_t print_utf8_len(const unsigned char *s)
 {
 	unsigned char lo = 0x80, hi = 0xbf;
 
@@ -46,7 +41,7 @@ void print_json_string(FILE *fp, const char *str)
 
 	fputc('"', fp);
 	while (*s) {
-		size_t len = utf8_len(s);
+		size_t len = print_utf8_len(s);
 
 		switch (*s) {
 		case '"':
@@ -220,6 +215,17 @@ void print_string(struct printer *p, enum print_type t, const char *key,
 	if (p->json && (t & PRINT_JSON)) {
 		json_key(p, key);
 		print_json_string(p->fp, value);
+	} else if (!p->json && (t & PRINT_FP)) {
+		fprintf(p->fp, fmt, value);
+	}
+}
+
+void print_double(struct printer *p, enum print_type t, const char *key,
+		  const char *fmt, double value)
+{
+	if (p->json && (t & PRINT_JSON)) {
+		json_key(p, key);
+		fprintf(p->fp, "%.2f", value);
 	} else if (!p->json && (t & PRINT_FP)) {
 		fprintf(p->fp, fmt, value);
 	}

@@ -70,6 +70,18 @@ void print_bool(struct printer *p, enum print_type t, const char *key,
 		const char *fmt, bool value)
 	__attribute__((format(printf, 4, 0)));
 
+/* A finite number: JSON gets it with two decimals, text fmt. */
+void print_double(struct printer *p, enum print_type t, const char *key,
+		  const char *fmt, double value)
+	__attribute__((format(printf, 4, 0)));
+
+/*
+ * Length of the valid UTF-8 sequence that starts at s (1 to 4), or 0 if
+ * there is none. Stops at the first byte that does not fit, so it never
+ * reads past the terminating NUL.
+ */
+size_t print_utf8_len(const unsigned char *s);
+
 /* Write s as a JSON string, quoted and escaped; invalid UTF-8 -> U+FFFD. */
 void print_json_string(FILE *fp, const char *s);
 

@@ -13,4 +13,7 @@
 void show_print(struct printer *p, const struct ctrmap_region_info *r,
 		bool verbose);
 
+/* Its counter values (CTRMAP_GET_VALUES): "counter N: VALUE" lines. */
+void show_print_values(struct printer *p, const struct ctrmap_region_info *r);
+
 #endif /* CTL_SHOW_H */

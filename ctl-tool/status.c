@@ -145,15 +145,13 @@ static int status_run(const struct ctl_options *opts, int argc, char **argv)
 		return ctl_usage_error(&cmd_status, "unexpected argument '%s'",
 				       argv[1]);
 
-	if (ctl_open(&h))
+	if (ctl_open(opts, &h))
 		return CTL_EXIT_FAILED;
 	err = ctrmap_stats(h, &st);
 	if (err) {
 		ctl_error(h, err, "cannot read the module's statistics");
-		ctrmap_close(h);
 		return CTL_EXIT_FAILED;
 	}
-	ctrmap_close(h);
 
 	print_begin(&p, stdout, opts->format);
 	status_print(&p, &st);

@@ -190,6 +190,8 @@ int ctrmap_attr_missing(const struct nlmsghdr *req,
 						   npages)
 #define CTRMAP_SOURCE_SZ0 ctrmap_offsetofend(struct ctrmap_source, irq)
 #define CTRMAP_EVENT_SZ0 ctrmap_offsetofend(struct ctrmap_event, reason)
+#define CTRMAP_ATTACH_OPTS_SZ0 ctrmap_offsetofend(struct ctrmap_attach_opts, \
+						  name)
 
 /*
  * The library's full struct src (lib bytes) into the caller's dst, whose
@@ -227,12 +229,26 @@ struct ctrmap_region_buf {
 	const struct ctrmap_binding_info **binding_ptrs;
 	const struct ctrmap_page_info **page_ptrs;
 	uint32_t first_page;	/* CTRMAP_A_FIRST_PAGE: pages[0]'s index */
+	struct ctrmap_name_info *names;	/* CTRMAP_A_COUNTERS */
+	const struct ctrmap_name_info **name_ptrs;
+	uint64_t *values;	/* CTRMAP_A_VALUES, copied out */
+	uint32_t first_index;	/* CTRMAP_A_FIRST_INDEX: values[0]'s index */
 };
 
 /*
+ * The values of a GET reply: CTRMAP_A_FIRST_INDEX and CTRMAP_A_VALUES into
+ * *first, *n and a pointer to the unaligned array in the message. 0 (*n
+ * 0 if there are none), or -EPROTO if malformed: a length that is not a
+ * multiple of 8, one attribute without the other.
+ */
+int ctrmap_parse_values(struct nlattr **tb, uint32_t *first, uint32_t *n,
+			const void **data);
+
+/*
  * A dump's next message about the same region (it did not fit one):
- * append its bindings and pages to r. -EPROTO if the pages do not go on
- * where r's stopped, -ENOMEM. more is freed either way.
+ * append its bindings, pages and values to r. -EPROTO if the pages or the
+ * values do not go on where r's stopped, -ENOMEM. more is freed either
+ * way.
  */
 int ctrmap_region_merge(struct ctrmap_region_buf *r,
 			struct ctrmap_region_buf *more);

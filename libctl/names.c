@@ -98,6 +98,12 @@ static const char *const top_names[CTRMAP_A_MAX + 1] = {
 	[CTRMAP_A_REPLY] = "reply",
 	[CTRMAP_A_VALUE] = "value",
 	[CTRMAP_A_FIRST_PAGE] = "first_page",
+	[CTRMAP_A_FIRST_INDEX] = "first_index",
+	[CTRMAP_A_COUNT] = "count",
+	[CTRMAP_A_VALUES] = "values",
+	[CTRMAP_A_NAME] = "name",
+	[CTRMAP_A_COUNTERS] = "counters",
+	[CTRMAP_A_COUNTER] = "counter",
 };
 
 static const struct attr_space *const top_nests[CTRMAP_A_MAX + 1] = {

@@ -10,6 +10,7 @@
 #include <linux/ctrmap.h>
 #include <linux/export.h>
 #include <linux/rcupdate.h>
+#include <linux/string.h>
 
 #include "region.h"
 
@@ -125,3 +126,43 @@ void ctrmap_group_end(struct ctrmap_group *g)
 	rcu_read_unlock();
 }
 EXPORT_SYMBOL_GPL(ctrmap_group_end);
+
+/*
+ * GET's values: counters [@first, @first + @n) into @out (unaligned, in a
+ * netlink message), as one snapshot. Every group writer holds seq_lock for
+ * the whole of its update (ctrmap_group_begin() to _end()), so holding it
+ * here sees no group half done; counters outside groups change with one
+ * atomic add each, which any copy sees whole. Taking the lock needs no
+ * retry loop and cannot be defeated by the process, which may write the
+ * seq word in its own memory; it keeps group writers (hard IRQ included)
+ * waiting for one copy of at most CTRMAP_VALUES_MAX counters.
+ *
+ * Returns 0, -ERANGE for a range past the last counter, or -ENODEV once
+ * the region is dying.
+ */
+int ctrmap_read_values(struct ctrmap_region *r, u32 first, u32 n, void *out)
+{
+	struct ctrmap_header *hdr;
+	unsigned long flags;
+	u64 *ctrs, v;
+	u32 i;
+
+	if (first > r->ncounters || n > r->ncounters - first ||
+	    n > CTRMAP_VALUES_MAX)
+		return -ERANGE;
+	rcu_read_lock();
+	hdr = ctrmap_write_hdr(r);
+	if (!hdr) {
+		rcu_read_unlock();
+		return -ENODEV;
+	}
+	ctrs = ctrmap_hdr_counters(hdr) + first;
+	raw_spin_lock_irqsave(&r->seq_lock, flags);
+	for (i = 0; i < n; i++) {
+		v = atomic64_read((atomic64_t *)&ctrs[i]);
+		memcpy((char *)out + i * sizeof(v), &v, sizeof(v));
+	}
+	raw_spin_unlock_irqrestore(&r->seq_lock, flags);
+	rcu_read_unlock();
+	return 0;
+}

@@ -12,6 +12,7 @@
 #include <uapi/linux/ctrmap.h>
 
 #include "genl.h"
+#include "name.h"
 #include "params.h"
 #include "region.h"
 #include "source.h"
@@ -210,6 +211,7 @@ static int ctrmap_nl_attach(struct sk_buff *skb, struct genl_info *info)
 		.pid = info->attrs[CTRMAP_A_PID],
 		.addr = info->attrs[CTRMAP_A_ADDR],
 		.len = info->attrs[CTRMAP_A_LEN],
+		.name = info->attrs[CTRMAP_A_NAME],
 	};
 	struct ctrmap_region *r;
 	struct sk_buff *msg;
@@ -225,6 +227,8 @@ static int ctrmap_nl_attach(struct sk_buff *skb, struct genl_info *info)
 				    "the address must be 8-byte aligned");
 		return -EINVAL;
 	}
+	if (a.name && ctrmap_name_check(a.name, info->extack))
+		return -EINVAL;
 
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg) {
@@ -535,15 +539,52 @@ static int ctrmap_nl_unbind(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/* NAME: name a counter (CTRMAP_A_INDEX) or the region, or remove it. */
+static int ctrmap_nl_name(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *name = info->attrs[CTRMAP_A_NAME];
+	struct nlattr *index = info->attrs[CTRMAP_A_INDEX];
+	struct ctrmap_region *r;
+	int err = 0;
+
+	if (name && ctrmap_name_check(name, info->extack))
+		return -EINVAL;
+	r = ctrmap_nl_region(skb, info);
+	if (IS_ERR(r))
+		return PTR_ERR(r);
+	if (!index) {
+		ctrmap_name_region(r, name);
+	} else {
+		err = ctrmap_nl_index(info, r);
+		if (!err)
+			err = ctrmap_name_counter(r, nla_get_u32(index), name,
+						  info->extack);
+	}
+	ctrmap_region_put(r);
+	return err;
+}
+
 /*
  * Where a region's description goes on: a GET dump sends a region that does
  * not fit one message in several, each with the fixed part, then bindings
- * from @binding, then (verbose) pages from @page. U32_MAX: all were sent.
+ * from @binding, then named counters from @name, then (verbose) pages from
+ * @page, then the values asked for, @value of them sent. U32_MAX: all were
+ * sent.
  */
 struct ctrmap_get_pos {
 	u32 binding;
+	u32 name;
 	u32 page;
 	u32 part;	/* messages of the region sent so far */
+	u32 value;
+};
+
+/* What a GET asks for besides the fixed part and the bindings. */
+struct ctrmap_get_req {
+	bool verbose;		/* pages */
+	bool values;		/* counter values, [first, first + count) */
+	u32 first;
+	u32 count;		/* 0: up to the last counter */
 };
 
 /* Pages from @pos->page on, as many as fit. Returns how many were put. */
@@ -581,17 +622,55 @@ static int ctrmap_put_pages(struct sk_buff *skb, struct ctrmap_region *r,
 }
 
 /*
+ * Values from where @pos says on, as many as fit (at most
+ * CTRMAP_VALUES_MAX, one snapshot). Returns how many were put, or
+ * -ENOENT once the region is dying.
+ */
+static int ctrmap_put_values(struct sk_buff *skb, struct ctrmap_region *r,
+			     const struct ctrmap_get_req *req,
+			     struct ctrmap_get_pos *pos)
+{
+	unsigned char *mark = skb_tail_pointer(skb);
+	u32 end = req->count ? req->first + req->count : r->ncounters;
+	u32 from = req->first + pos->value;
+	int room = skb_tailroom(skb) - nla_total_size(sizeof(u32)) -
+		   nla_total_size_64bit(0);
+	struct nlattr *values;
+	u32 n;
+
+	if (room < (int)sizeof(u64))
+		return 0;
+	n = min3(end - from, (u32)CTRMAP_VALUES_MAX, (u32)room / 8);
+	if (nla_put_u32(skb, CTRMAP_A_FIRST_INDEX, from))
+		return 0;
+	values = nla_reserve_64bit(skb, CTRMAP_A_VALUES, n * sizeof(u64),
+				   CTRMAP_A_PAD);
+	if (!values) {
+		nlmsg_trim(skb, mark);
+		return 0;
+	}
+	if (ctrmap_read_values(r, from, n, nla_data(values))) {
+		nlmsg_trim(skb, mark);
+		return -ENOENT;
+	}
+	pos->value = from + n < end ? pos->value + n : U32_MAX;
+	return n;
+}
+
+/*
  * One message of region @r as GET describes it, from @pos on; @pos is moved
  * past what was put. Returns 0 when the region is complete, 1 when it goes
  * on in another message, -EMSGSIZE when the message would say nothing new
- * (it is cancelled). Called with the regions lock held.
+ * (it is cancelled), -ENOENT if the region began dying. Called with the
+ * regions lock held.
  */
 static int ctrmap_fill_region(struct sk_buff *skb, struct ctrmap_region *r,
-			      u32 portid, u32 seq, int flags, bool verbose,
+			      u32 portid, u32 seq, int flags,
+			      const struct ctrmap_get_req *req,
 			      struct ctrmap_get_pos *pos)
 {
 	struct pid_namespace *ns = task_active_pid_ns(current);
-	int put = 0, n;
+	int put = 0, n, err = -EMSGSIZE;
 	void *hdr;
 
 	hdr = genlmsg_put(skb, portid, seq, &ctrmap_genl_family, flags,
@@ -605,7 +684,8 @@ static int ctrmap_fill_region(struct sk_buff *skb, struct ctrmap_region *r,
 	    nla_put_u64_64bit(skb, CTRMAP_A_LEN, r->len, CTRMAP_A_PAD) ||
 	    nla_put_u32(skb, CTRMAP_A_NPAGES, r->npages) ||
 	    nla_put_u32(skb, CTRMAP_A_NCOUNTERS, r->ncounters) ||
-	    nla_put_u8(skb, CTRMAP_A_STATE, CTRMAP_STATE_ATTACHED))
+	    nla_put_u8(skb, CTRMAP_A_STATE, CTRMAP_STATE_ATTACHED) ||
+	    ctrmap_put_region_name(skb, r))
 		goto cancel;
 	if (pos->binding != U32_MAX) {
 		n = ctrmap_put_bindings(skb, r, &pos->binding);
@@ -613,18 +693,31 @@ static int ctrmap_fill_region(struct sk_buff *skb, struct ctrmap_region *r,
 			goto cancel;
 		put += n;
 	}
-	if (!verbose)
+	if (pos->binding == U32_MAX && pos->name != U32_MAX)
+		put += ctrmap_put_names(skb, r, &pos->name);
+	if (!req->verbose)
 		pos->page = U32_MAX;
-	else if (pos->binding == U32_MAX)
+	else if (pos->name == U32_MAX)
 		put += ctrmap_put_pages(skb, r, pos);
+	if (!req->values) {
+		pos->value = U32_MAX;
+	} else if (pos->name == U32_MAX && pos->page == U32_MAX) {
+		n = ctrmap_put_values(skb, r, req, pos);
+		if (n < 0) {
+			err = n;
+			goto cancel;
+		}
+		put += n;
+	}
 	if (pos->part && !put)
 		goto cancel;
 	genlmsg_end(skb, hdr);
 	pos->part++;
-	return pos->binding != U32_MAX || pos->page != U32_MAX;
+	return pos->binding != U32_MAX || pos->name != U32_MAX ||
+	       pos->page != U32_MAX || pos->value != U32_MAX;
 cancel:
 	genlmsg_cancel(skb, hdr);
-	return -EMSGSIZE;
+	return err;
 }
 
 /* Page frame numbers are for the administrator only. */
@@ -641,7 +734,45 @@ static int ctrmap_check_verbose(struct sk_buff *skb, struct nlattr **attrs,
 	return 1;
 }
 
-/* Room for one region: the fixed part, every binding it may have, pages. */
+/*
+ * GET's range of values, if any: CTRMAP_A_FIRST_INDEX or CTRMAP_A_COUNT
+ * asks for them.
+ */
+static void ctrmap_get_values_req(struct nlattr **attrs,
+				  struct ctrmap_get_req *req)
+{
+	req->values = attrs[CTRMAP_A_FIRST_INDEX] || attrs[CTRMAP_A_COUNT];
+	if (attrs[CTRMAP_A_FIRST_INDEX])
+		req->first = nla_get_u32(attrs[CTRMAP_A_FIRST_INDEX]);
+	if (attrs[CTRMAP_A_COUNT])
+		req->count = nla_get_u32(attrs[CTRMAP_A_COUNT]);
+}
+
+/* The range must lie within @r's counters. */
+static int ctrmap_check_range(struct nlattr **attrs,
+			      const struct ctrmap_get_req *req,
+			      struct ctrmap_region *r,
+			      struct netlink_ext_ack *extack)
+{
+	if (!req->values)
+		return 0;
+	if (req->first >= r->ncounters) {
+		NL_SET_ERR_MSG_ATTR(extack, attrs[CTRMAP_A_FIRST_INDEX],
+				    "first_index past the region's last counter");
+		return -ERANGE;
+	}
+	if (req->count > r->ncounters - req->first) {
+		NL_SET_ERR_MSG_ATTR(extack, attrs[CTRMAP_A_COUNT],
+				    "count goes past the region's last counter");
+		return -ERANGE;
+	}
+	return 0;
+}
+
+/*
+ * Room for one region: the fixed part, every binding and name it may have,
+ * pages.
+ */
 static size_t ctrmap_region_msg_size(struct ctrmap_region *r, bool verbose)
 {
 	size_t page = nla_total_size(nla_total_size_64bit(sizeof(u64)) +
@@ -650,27 +781,45 @@ static size_t ctrmap_region_msg_size(struct ctrmap_region *r, bool verbose)
 				       nla_total_size_64bit(sizeof(u64)) +
 				       nla_total_size(sizeof(u32)));
 	size_t binding = nla_total_size(nla_total_size(sizeof(u32)) + source);
+	size_t name = nla_total_size(nla_total_size(sizeof(u32)) +
+				     nla_total_size(CTRMAP_NAME_MAX));
 
 	return NLMSG_GOODSIZE + ctrmap_params.max_bindings * binding +
+	       nla_total_size(CTRMAP_NAME_MAX) + CTRMAP_NAMES_MAX * name +
 	       (verbose ? nla_total_size(sizeof(u32)) + nla_total_size(0) +
 			  r->npages * page : 0);
 }
 
+/*
+ * GET do: the whole description, and the first values of the range asked
+ * for, as many as one message holds (at most CTRMAP_VALUES_MAX).
+ */
 static int ctrmap_nl_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ctrmap_get_pos pos = {};
+	struct ctrmap_get_req req = {};
 	struct ctrmap_region *r;
 	struct sk_buff *msg;
+	size_t size;
 	int verbose, err;
 
 	verbose = ctrmap_check_verbose(skb, info->attrs, info->extack);
 	if (verbose < 0)
 		return verbose;
+	req.verbose = verbose;
+	ctrmap_get_values_req(info->attrs, &req);
 	r = ctrmap_nl_region(skb, info);
 	if (IS_ERR(r))
 		return PTR_ERR(r);
+	err = ctrmap_check_range(info->attrs, &req, r, info->extack);
+	if (err)
+		goto out;
 
-	msg = genlmsg_new(ctrmap_region_msg_size(r, verbose), GFP_KERNEL);
+	size = ctrmap_region_msg_size(r, verbose);
+	if (req.values)
+		size += nla_total_size(sizeof(u32)) +
+			nla_total_size_64bit(CTRMAP_VALUES_MAX * sizeof(u64));
+	msg = genlmsg_new(size, GFP_KERNEL);
 	if (!msg) {
 		err = -ENOMEM;
 		goto out;
@@ -679,12 +828,23 @@ static int ctrmap_nl_get(struct sk_buff *skb, struct genl_info *info)
 	ctrmap_regions_lock();
 	if (ctrmap_region_registered(r))
 		err = ctrmap_fill_region(msg, r, info->snd_portid,
-					 info->snd_seq, 0, verbose, &pos);
+					 info->snd_seq, 0, &req, &pos);
 	else
 		err = -ENOENT;
 	ctrmap_regions_unlock();
-	if (err > 0)	/* the message was sized for all of it */
+	/*
+	 * The message was sized for all of it but the values past the
+	 * first CTRMAP_VALUES_MAX: those the caller asks for again.
+	 */
+	if (err > 0 && pos.binding == U32_MAX && pos.name == U32_MAX &&
+	    pos.page == U32_MAX)
+		err = 0;
+	else if (err > 0)
 		err = -EMSGSIZE;
+	if (err == -ENOENT)
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[CTRMAP_A_REGION_ID],
+				    "no such region (it is being detached)");
 	if (err)
 		nlmsg_free(msg);
 	else
@@ -695,11 +855,12 @@ out:
 }
 
 /*
- * cb->args[0]: the next region id to look at; cb->args[1..3]: how far its
+ * cb->args[0]: the next region id to look at; cb->args[1..5]: how far its
  * description got (struct ctrmap_get_pos), when it did not fit one message.
  * A region added or removed between two parts of the dump flags it
  * NLM_F_DUMP_INTR (cb->seq). With CTRMAP_A_REGION_ID, the dump lists that
- * region only (if the caller may see it).
+ * region only (if the caller may see it), and values may be asked for a
+ * range of its counters; without, only for all the counters of each.
  */
 static int ctrmap_nl_get_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
@@ -709,7 +870,10 @@ static int ctrmap_nl_get_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		.binding = cb->args[1],
 		.page = cb->args[2],
 		.part = cb->args[3],
+		.value = cb->args[4],
+		.name = cb->args[5],
 	};
+	struct ctrmap_get_req req = {};
 	struct ctrmap_region *r;
 	struct pid *filter = NULL;
 	int verbose, err = 0;
@@ -718,6 +882,15 @@ static int ctrmap_nl_get_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	verbose = ctrmap_check_verbose(cb->skb, attrs, cb->extack);
 	if (verbose < 0)
 		return verbose;
+	req.verbose = verbose;
+	ctrmap_get_values_req(attrs, &req);
+	if (!attrs[CTRMAP_A_REGION_ID] && (req.first || req.count)) {
+		NL_SET_ERR_MSG_ATTR(cb->extack,
+				    req.first ? attrs[CTRMAP_A_FIRST_INDEX] :
+						attrs[CTRMAP_A_COUNT],
+				    "a range of values needs one region (region_id): regions differ in size");
+		return -EINVAL;
+	}
 	if (attrs[CTRMAP_A_PID]) {
 		struct task_struct *task;
 
@@ -742,14 +915,21 @@ static int ctrmap_nl_get_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		/* The region begun in the last part went: start afresh. */
 		if (id != cb->args[0])
 			memset(&pos, 0, sizeof(pos));
+		err = ctrmap_check_range(attrs, &req, r, cb->extack);
+		if (err)
+			break;
 		err = ctrmap_fill_region(skb, r, NETLINK_CB(cb->skb).portid,
 					 cb->nlh->nlmsg_seq, NLM_F_MULTI,
-					 verbose, &pos);
-		if (err < 0)
-			break;
-		nl_dump_check_consistent(cb, nlh);
-		if (err)	/* it goes on in the next part */
-			break;
+					 &req, &pos);
+		if (err == -ENOENT) {	/* dying: no more of it to list */
+			err = 0;
+		} else {
+			if (err < 0)
+				break;
+			nl_dump_check_consistent(cb, nlh);
+			if (err)	/* it goes on in the next part */
+				break;
+		}
 		memset(&pos, 0, sizeof(pos));
 		id++;
 		cb->args[0] = id;
@@ -760,6 +940,8 @@ static int ctrmap_nl_get_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	cb->args[1] = pos.binding;
 	cb->args[2] = pos.page;
 	cb->args[3] = pos.part;
+	cb->args[4] = pos.value;
+	cb->args[5] = pos.name;
 	/* A region whose first message does not fit an empty one: never. */
 	if (err < 0 && !skb->len)
 		return err;
@@ -810,6 +992,8 @@ static const struct nla_policy ctrmap_attach_policy[] = {
 	[CTRMAP_A_ADDR] = { .type = NLA_U64 },
 	[CTRMAP_A_LEN] = NLA_POLICY_MIN(NLA_U64,
 					CTRMAP_HDR_SIZE + sizeof(__u64)),
+	[CTRMAP_A_NAME] = { .type = NLA_NUL_STRING,
+			    .len = CTRMAP_NAME_MAX - 1 },
 };
 
 static const struct nla_policy ctrmap_detach_policy[] = {
@@ -821,6 +1005,8 @@ static const struct nla_policy ctrmap_get_policy[] = {
 	[CTRMAP_A_REGION_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[CTRMAP_A_PID] = NLA_POLICY_FULL_RANGE(NLA_U32, &ctrmap_pid_range),
 	[CTRMAP_A_VERBOSE] = { .type = NLA_FLAG },
+	[CTRMAP_A_FIRST_INDEX] = { .type = NLA_U32 },
+	[CTRMAP_A_COUNT] = NLA_POLICY_MIN(NLA_U32, 1),
 };
 
 static const struct nla_policy ctrmap_bind_policy[] = {
@@ -841,6 +1027,13 @@ static const struct nla_policy ctrmap_add_policy[] = {
 	[CTRMAP_A_INDEX] = { .type = NLA_U32 },
 	[CTRMAP_A_DELTA] = { .type = NLA_U64 },
 	[CTRMAP_A_REPLY] = { .type = NLA_FLAG },
+};
+
+static const struct nla_policy ctrmap_name_policy[] = {
+	[CTRMAP_A_REGION_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[CTRMAP_A_INDEX] = { .type = NLA_U32 },
+	[CTRMAP_A_NAME] = { .type = NLA_NUL_STRING,
+			    .len = CTRMAP_NAME_MAX - 1 },
 };
 
 /*
@@ -890,6 +1083,12 @@ static const struct genl_ops ctrmap_genl_ops[] = {
 	{
 		.cmd = CTRMAP_CMD_STATS,
 		.doit = ctrmap_nl_stats,
+	},
+	{
+		.cmd = CTRMAP_CMD_NAME,
+		.doit = ctrmap_nl_name,
+		.policy = ctrmap_name_policy,
+		.maxattr = ARRAY_SIZE(ctrmap_name_policy) - 1,
 	},
 };
 

@@ -24,6 +24,7 @@
 
 #include "genl.h"
 #include "notifier.h"
+#include "name.h"
 #include "params.h"
 #include "region.h"
 #include "source.h"
@@ -138,6 +139,7 @@ static void ctrmap_region_free_rcu(struct rcu_head *rcu)
 	struct ctrmap_region *r = container_of(rcu, struct ctrmap_region, rcu);
 
 	put_pid(r->tgid);
+	ctrmap_names_free(r);
 	kfree(r);
 }
 
@@ -644,6 +646,10 @@ struct ctrmap_region *ctrmap_region_attach(const struct ctrmap_attach_args *a,
 	raw_spin_lock_init(&r->seq_lock);
 	mutex_init(&r->bind_lock);
 	INIT_LIST_HEAD(&r->bindings);
+	/* Freed after a grace period, in softirq: take its lock with BH off. */
+	xa_init_flags(&r->names, XA_FLAGS_LOCK_BH);
+	if (a->name)
+		nla_strscpy(r->name, a->name, sizeof(r->name));
 	atomic_set(&r->state, CTRMAP_REGION_BUILDING);
 	INIT_WORK(&r->teardown_work, ctrmap_teardown_work);
 	ctrmap_notifier_init(r);

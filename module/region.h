@@ -13,6 +13,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
+#include <linux/xarray.h>
 #include <linux/ctrmap.h>
 #include <uapi/linux/ctrmap.h>
 
@@ -54,10 +55,13 @@ struct ctrmap_region {
 	struct mmu_interval_notifier notifier;
 	struct ctrmap_charge charge;	/* the requesting user's */
 
-	/* Sources bound to counters (struct ctrmap_binding). */
+	/* Sources bound to counters (struct ctrmap_binding), and names. */
 	struct mutex bind_lock;
 	struct list_head bindings;
 	unsigned int nbindings;
+	char name[CTRMAP_NAME_MAX];	/* the region's; "" if none */
+	struct xarray names;		/* counter index -> its name */
+	unsigned int nnames;
 
 	/* enum ctrmap_region_state; only BUILDING -> LIVE -> DYING. */
 	atomic_t state;
@@ -90,6 +94,7 @@ struct ctrmap_counts {
 /* ATTACH's attributes, so that errors can name the one at fault. */
 struct ctrmap_attach_args {
 	const struct nlattr *pid, *addr, *len;
+	const struct nlattr *name;	/* optional, checked */
 };
 
 struct ctrmap_region *ctrmap_region_attach(const struct ctrmap_attach_args *a,
@@ -111,6 +116,10 @@ unsigned int ctrmap_regions_gen(void);
 void ctrmap_region_counts(struct ctrmap_counts *c);
 int ctrmap_add_value(struct ctrmap_region *r, u32 index, u64 delta,
 		     u64 *value);
+
+/* The most values one GET message holds: one copy under seq_lock. */
+#define CTRMAP_VALUES_MAX 512
+int ctrmap_read_values(struct ctrmap_region *r, u32 first, u32 n, void *out);
 
 int ctrmap_regions_init(void);
 void ctrmap_regions_uninit(void);

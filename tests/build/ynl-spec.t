@@ -4,8 +4,9 @@
 # and constant in one is in the other, with the same number), genl.c's
 # policies (each operation's request attributes, their types and range
 # checks, nested policies included) and genl_ops (do, dump), and the
-# attributes genl.c and source.c put into replies and events (each one in
-# the spec, with the type it is put with, in the nest it is put in). Then linux 6.12's own YNL code,
+# attributes genl.c, source.c and name.c put into replies and events (each one in
+# the spec, with the type it is put with, in the nest it is put in; an
+# array reserved with nla_reserve_64bit() is binary). Then linux 6.12's own YNL code,
 # from Debian's linux-source-6.12 (extracted once into build/ynl-6.12):
 # the spec validates against its genetlink-legacy schema, its nlspec
 # loads it as cli.py does, and its ynl encodes and decodes a message of
@@ -15,6 +16,7 @@ import glob
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -22,7 +24,7 @@ import tempfile
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SPEC = os.path.join(TOP, 'module/include/uapi/ctrmap.yaml')
 HEADER = os.path.join(TOP, 'module/include/uapi/linux/ctrmap.h')
-NETLINK_C = [os.path.join(TOP, 'module', f) for f in ('genl.c', 'source.c')]
+NETLINK_C = [os.path.join(TOP, 'module', f) for f in ('genl.c', 'source.c', 'name.c')]
 YNL = os.path.join(TOP, 'build/ynl-6.12')
 YNL_FILES = ['Documentation/netlink/genetlink-legacy.yaml',
              'tools/net/ynl/cli.py', 'tools/net/ynl/lib/__init__.py',
@@ -33,6 +35,24 @@ results = []
 
 def check(desc, problems, skip=None):
     results.append((desc, problems, skip))
+
+
+def report(results):
+    """results as TAP, a plan first; 1 if a check failed. examples.t
+    reports through it too."""
+    print(f"1..{len(results)}")
+    fails = 0
+    for i, (desc, problems, skip) in enumerate(results, 1):
+        if skip:
+            print(f"ok {i} - {desc} # SKIP {skip}")
+        elif problems:
+            fails += 1
+            print(f"not ok {i} - {desc}")
+            for line in problems:
+                print(f"#   {line}")
+        else:
+            print(f"ok {i} - {desc}")
+    return 1 if fails else 0
 
 
 def c_upper(name):
@@ -209,6 +229,9 @@ def parse_puts():
             where = '%s:%d' % (os.path.basename(path), text.count('\n', 0, m.start()) + 1)
             parent = nests[-1][1] if nests else None
             t = PUT[m.group(1)]
+            if m.group(1) == 'nla_reserve_64bit' and \
+                    not re.fullmatch(r'sizeof\((?:__)?u64\)', args[2]):
+                t = 'binary'    # an array: n * sizeof(u64)
             if t is None:       # nla_put(skb, type, sizeof(T), data)
                 size = re.fullmatch(r'sizeof\((?:__)?(u8|u16|u32|u64)\)', args[2])
                 t = size.group(1) if size else 'binary'
@@ -644,19 +667,7 @@ def main():
     else:
         check(desc, round_trip(family))
 
-    print(f"1..{len(results)}")
-    fails = 0
-    for i, (desc, problems, skip) in enumerate(results, 1):
-        if skip:
-            print(f"ok {i} - {desc} # SKIP {skip}")
-        elif problems:
-            fails += 1
-            print(f"not ok {i} - {desc}")
-            for line in problems:
-                print(f"#   {line}")
-        else:
-            print(f"ok {i} - {desc}")
-    return 1 if fails else 0
+    return report(results)
 
 
 def kernel_ynl():
@@ -712,6 +723,11 @@ def round_trip(family):
             return True
         if a.type == 'string':
             return f"s{n[0]}"
+        if a.type == 'binary':
+            # An array of sub-type scalars: ynl encodes bytes, decodes a list.
+            bits = {'u8': 8, 'u16': 16, 'u32': 32, 'u64': 64}[a.sub_type]
+            vals = [(0x0123456789abcdef + n[0] + i) & ((1 << bits) - 1) for i in range(3)]
+            return struct.pack(f"={len(vals)}{'BHIQ'[bits.bit_length() - 4]}", *vals)
         if 'enum' in a:
             enum = family.consts[a['enum']]
             named = [e.name for e in enum.entries.values() if e.value]
@@ -726,6 +742,10 @@ def round_trip(family):
             if a.type == 'nest':
                 sub = family.attr_sets[a['nested-attributes']]
                 out[name] = [expect(sub, x) for x in v] if a.is_multi else expect(sub, v)
+            elif a.type == 'binary' and a.sub_type:
+                size = {'u8': 1, 'u16': 2, 'u32': 4, 'u64': 8}[a.sub_type]
+                out[name] = [int.from_bytes(v[i:i + size], sys.byteorder)
+                             for i in range(0, len(v), size)]
             elif a.display_hint == 'hex' and 'enum' not in a:
                 out[name] = hex(v)
             else:

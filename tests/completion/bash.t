@@ -64,6 +64,8 @@ asks=(
 	"counterctl add |3 12"
 	"counterctl bind 1|12"
 	"counterctl show |3 12"
+	"counterctl read |3 12"
+	"counterctl read --watch 1 |3 12"
 	"counterctl -j sh |3 12"
 	"counterctl unbind |3 12"
 	"counterctl unbind 3 |0 2"
@@ -71,13 +73,27 @@ asks=(
 	"counterctl watch --pid 1 --region 1|12"
 )
 
-echo "1..$((2 * ${#asks[@]} + 9))"
+echo "1..$((2 * ${#asks[@]} + 23))"
 
 is "$(c "counterctl mo")" monitor "commands: monitor"
+is "$(c "counterctl r")" read "commands: read"
+is "$(c "counterctl read --")" "--help --json --pretty --watch" "read's options: --watch"
+is "$(c "counterctl read --watch ")" "1 5 10" "read --watch: a few intervals"
+is "$(c "counterctl show --")" "--help --json --pretty --verbose --stats" \
+	"show's options: --verbose, --stats"
 is "$(c "counterctl help w")" watch "help: the alias watch"
 is "$(c "counterctl --v")" --version "global options: --version"
-is "$(c "counterctl -")" "-j --json -p --pretty -h --help -V --version" \
-	"global options: -j, -p, --help, --version"
+is "$(c "counterctl -")" "-j --json -p --pretty -b --batch -f --force -h --help -V --version" \
+	"global options: -j, -p, -b, -f, --help, --version"
+is "$(c "counterctl --f")" --force "global options: --force"
+mkdir "$tmp/cwd" && touch "$tmp/cwd/regions.batch" "$tmp/cwd/other"
+is "$(cd "$tmp/cwd" && c "counterctl -j --batch reg")" regions.batch \
+	"--batch FILE: files"
+: >"$calls"
+is "$(cd "$tmp/cwd" && c "counterctl -f -b regions.batch ")$(cat "$calls")" "" \
+	"-b FILE: no command after it, counterctl not run"
+is "$(c "counterctl -b x --")" "--json --pretty --batch --force --help --version" \
+	"-b FILE: global options still"
 is "$(c "counterctl monitor --")" "--help --json --pretty --region --pid --count --timeout --ready" \
 	"monitor's options, -j and -p after the command too"
 is "$(c "counterctl w --re")" "--region --ready" \
@@ -85,6 +101,17 @@ is "$(c "counterctl w --re")" "--region --ready" \
 is "$(c "counterctl li --")" "--help --json --pretty --pid" "li is list"
 is "$(c "counterctl s --")" "--help --json --pretty" \
 	"an ambiguous command (status, show): only what every command takes"
+is "$(c "counterctl e")" export "commands: export"
+is "$(c "counterctl export -")" "--help --openmetrics -o --output" \
+	"export's options: its format and -o, not -j or -p"
+: >"$calls"
+is "$(c "counterctl export ")$(cat "$calls")" --openmetrics \
+	"export: the format it needs first, counterctl not run"
+is "$(c "counterctl ex --openmetrics ")" "" "export --openmetrics: nothing more it needs"
+is "$(cd "$tmp/cwd" && c "counterctl export --openmetrics -o reg")" regions.batch \
+	"export -o FILE: files"
+is "$(cd "$tmp/cwd" && c "counterctl export --output ot")" other \
+	"export --output FILE: files"
 
 if [ -d /sys/module/ctrmap ]; then
 	for a in "${asks[@]}"; do

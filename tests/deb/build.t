@@ -1,6 +1,7 @@
 #!/bin/bash
 # The Debian packages: "make deb" builds the four of them, lintian has
-# nothing to say (errors or warnings), each carries what it must, the
+# nothing to say (errors or warnings), each carries what it must (counterctl
+# its export timer, which systemd parses and which stays off), the
 # manual pages render cleanly and match the tool's help, a program builds
 # against libctrmap-dev and runs with libctrmap0 (extracted, not
 # installed), and ctrmap-dkms's source tree builds ctrmap.ko against
@@ -37,7 +38,7 @@ chmod 755 "$tmp"
 log=$tmp/log
 : >"$log"
 
-echo "1..21"
+echo "1..24"
 
 version=$(dpkg-parsechangelog -l debian/changelog -SVersion)
 upstream=${version%-*}
@@ -118,7 +119,7 @@ field ctrmap-dkms Depends | grep -qE '(^|, )dkms( |,|$)' &&
 	grep -q 'dkms remove' "$tmp/dkms-control/prerm" 2>>"$log"
 ok $? "ctrmap-dkms: depends on dkms, adds the module to DKMS and removes it again"
 
-# 9-11. The library and the tool.
+# 9-12. The library and the tool.
 lib=/usr/lib/$ma
 (
 	r=0
@@ -159,26 +160,89 @@ ok $? "libctrmap0: libctrmap.so.0 -> libctrmap.so.$upstream, Multi-Arch: same, a
 )
 ok $? "libctrmap-dev: ctrmap/ctrmap.h, ctrmap/uapi.h (nothing in linux/), libctrmap.pc, the .so link, libctrmap(3), the YNL spec, no static library"
 
-# The README and the quick start's example, under /usr/share/doc.
+# The README and the examples (the quick start's among them), under
+# /usr/share/doc, as they are in the tree.
 (
 	r=0
-	has libctrmap-dev /usr/share/doc/libctrmap-dev/examples/ticker.c || r=1
+	ex=/usr/share/doc/libctrmap-dev/examples
+	has libctrmap-dev "$ex/ticker.c" || r=1
 	for p in ctrmap-dkms libctrmap-dev counterctl; do
 		grep -qE "^/usr/share/doc/$p/README\.md(\.gz)?$" "$tmp/$p.files" ||
 			{ say "$p lacks /usr/share/doc/$p/README.md"; r=1; }
 	done
-	cmp -s examples/ticker.c "$tmp/libctrmap-dev/usr/share/doc/libctrmap-dev/examples/ticker.c" ||
-		{ say "the shipped ticker.c is not examples/ticker.c"; r=1; }
+	for f in examples/*.c examples/*.py; do
+		cmp -s "$f" "$tmp/libctrmap-dev$ex/${f#examples/}" ||
+			{ say "libctrmap-dev's $ex/${f#examples/} is not $f"; r=1; }
+	done
+	if grep -F "$ex/Makefile" "$tmp/libctrmap-dev.files" >>"$log"; then
+		say "the in-tree examples/Makefile is shipped"
+		r=1
+	fi
 	exit $r
 )
-ok $? "README.md in each package's /usr/share/doc, examples/ticker.c in libctrmap-dev's"
+ok $? "README.md in each package's /usr/share/doc, every examples/*.c and *.py in libctrmap-dev's"
 
 has counterctl /usr/sbin/counterctl /usr/share/man/man8/counterctl.8.gz \
 	/usr/share/bash-completion/completions/counterctl &&
 	field counterctl Recommends | grep -q ctrmap-dkms
 ok $? "counterctl: /usr/sbin/counterctl, counterctl(8), bash completion; recommends ctrmap-dkms"
 
-# 12. The manual pages render without a warning.
+# 13-15. The export for node_exporter: ctrmap-export.timer starts the service
+# every 15 s, which writes counterctl export into the directory Debian's
+# prometheus-node-exporter reads (its default, where it is installed);
+# dh_installsystemd --no-enable: the postinst leaves the timer off at
+# install (its "debian-installed" form, not the "was-enabled defaults to
+# true" one) and the prerm stops it at removal.
+units=/lib/systemd/system
+textfile=/var/lib/prometheus/node-exporter
+svc=$tmp/counterctl$units/ctrmap-export.service
+tmr=$tmp/counterctl$units/ctrmap-export.timer
+(
+	r=0
+	has counterctl $units/ctrmap-export.service $units/ctrmap-export.timer || exit 1
+	grep -qxF "ExecStart=/usr/sbin/counterctl export --openmetrics -o $textfile/ctrmap.prom" "$svc" ||
+		{ say "ctrmap-export.service does not run counterctl export -o $textfile/ctrmap.prom"; r=1; }
+	grep -qxF 'OnCalendar=*:*:0/15' "$tmr" && grep -qxF 'AccuracySec=1s' "$tmr" &&
+		grep -qxF 'WantedBy=timers.target' "$tmr" ||
+		{ say "ctrmap-export.timer does not run every 15 s, or has no [Install]"; r=1; }
+	field counterctl Suggests | grep -q prometheus-node-exporter ||
+		{ say "does not suggest prometheus-node-exporter"; r=1; }
+	dpkg-deb -e "${deb[counterctl]}" "$tmp/counterctl-control" 2>>"$log"
+	grep -qF "deb-systemd-helper debian-installed 'ctrmap-export.timer'" "$tmp/counterctl-control/postinst" &&
+		! grep -qF 'was-enabled defaults to true' "$tmp/counterctl-control/postinst" ||
+		{ say "the postinst enables ctrmap-export.timer at install"; r=1; }
+	grep -qF "deb-systemd-invoke stop 'ctrmap-export.service' 'ctrmap-export.timer'" \
+		"$tmp/counterctl-control/prerm" 2>>"$log" ||
+		{ say "the prerm does not stop ctrmap-export.timer"; r=1; }
+	exit $r
+)
+ok $? "counterctl: ctrmap-export.service and .timer, every 15 s into $textfile; the timer off at install, stopped at removal; suggests prometheus-node-exporter"
+
+# systemd parses the units without a word (the service's ExecStart pointed
+# at the extracted counterctl, which verify wants to exist).
+if ! command -v systemd-analyze >/dev/null; then
+	skip "systemd-analyze verify is quiet on ctrmap-export.service and .timer" "systemd-analyze not installed (package systemd)"
+else
+	mkdir -p "$tmp/units"
+	sed "s|^ExecStart=/usr/sbin/counterctl |ExecStart=$tmp/counterctl/usr/sbin/counterctl |" "$svc" \
+		>"$tmp/units/ctrmap-export.service" 2>>"$log"
+	cp "$tmr" "$tmp/units/" 2>>"$log"
+	(cd "$tmp/units" && systemd-analyze verify --man=no ./ctrmap-export.timer ./ctrmap-export.service) >>"$log" 2>&1
+	rc=$?
+	[ $rc = 0 ] && [ ! -s "$log" ]
+	ok $? "systemd-analyze verify is quiet on ctrmap-export.service and .timer"
+fi
+
+# That directory is where bookworm's node_exporter looks by default.
+if ! command -v prometheus-node-exporter >/dev/null; then
+	skip "$textfile is prometheus-node-exporter's default textfile directory" "prometheus-node-exporter not installed (tests/lib/deps installs it)"
+else
+	prometheus-node-exporter --help 2>&1 | grep -F -- '--collector.textfile.directory=' >>"$log"
+	grep -qF -- "--collector.textfile.directory=\"$textfile\"" "$log"
+	ok $? "$textfile is prometheus-node-exporter's default textfile directory"
+fi
+
+# 16. The manual pages render without a warning.
 man8=$tmp/counterctl/usr/share/man/man8/counterctl.8.gz
 man3=$tmp/libctrmap-dev/usr/share/man/man3/libctrmap.3.gz
 (
@@ -192,7 +256,7 @@ man3=$tmp/libctrmap-dev/usr/share/man/man3/libctrmap.3.gz
 )
 ok $? "counterctl(8) and libctrmap(3) render without warnings"
 
-# 13. counterctl(8) says what the tool's help says: every option and exit
+# 17. counterctl(8) says what the tool's help says: every option and exit
 # status line of --help, every command's summary, and each command's
 # usage and description as "counterctl help COMMAND" prints them.
 ctl() { LD_LIBRARY_PATH=$tmp/libctrmap0$lib "$tmp/counterctl/usr/sbin/counterctl" "$@"; }
@@ -228,7 +292,7 @@ mantext() { LC_ALL=C MANROFFSEQ='' MANWIDTH=1000 man -l "$1" 2>/dev/null | col -
 )
 ok $? "counterctl(8) has every line of counterctl --help and each command's help"
 
-# 14. libctrmap(3)'s synopsis shows every function the library exports.
+# 18. libctrmap(3)'s synopsis shows every function the library exports.
 (
 	r=0
 	page=$(mantext "$man3" | sed 's/.* SYNOPSIS //; s/ DESCRIPTION .*//')
@@ -252,7 +316,7 @@ ok $? "counterctl(8) has every line of counterctl --help and each command's help
 )
 ok $? "libctrmap(3)'s synopsis shows every exported function; each function's page links to it"
 
-# 15. The completion loads in bash and completes commands, options and
+# 19. The completion loads in bash and completes commands, options and
 # sources.
 comp=$tmp/counterctl/usr/share/bash-completion/completions/counterctl
 bash -c '
@@ -266,7 +330,7 @@ bash -c '
 ' bash "$comp" >>"$log" 2>&1
 ok $? "the bash completion completes commands, options and sources"
 
-# 16. A program against the extracted libctrmap-dev and libctrmap0: the
+# 20. A program against the extracted libctrmap-dev and libctrmap0: the
 # reader side and the text calls need no kernel module.
 dev=$tmp/dev
 mkdir -p "$dev"
@@ -345,7 +409,7 @@ say "pkg-config: $got"
 [[ "$got " == "$upstream "*"-I$dev/usr/include "*"-L$dev$lib -lctrmap "* ]]
 ok $? "pkg-config finds libctrmap $upstream in the extracted libctrmap-dev"
 
-# 18-19. The DKMS source tree builds the module standalone, against the
+# 22-23. The DKMS source tree builds the module standalone, against the
 # newest bookworm 6.1 generic kernel's headers.
 kver=$(for k in /lib/modules/6.1.0-*-amd64; do
 	[[ $k != *-rt-* && -d $k/build ]] && echo "${k#/lib/modules/}"
@@ -383,7 +447,7 @@ else
 	ok $? "dkms build (a DKMS tree of its own) builds ctrmap.ko for $kver from the package's dkms.conf"
 fi
 
-# 20. dpkg-buildpackage needs no root: as root, build again as nobody, in a
+# 24. dpkg-buildpackage needs no root: as root, build again as nobody, in a
 # copy of the source tree "make deb" unpacked (the tests ran above already).
 if [ "$(id -u)" = 0 ]; then
 	mkdir "$tmp/nonroot"

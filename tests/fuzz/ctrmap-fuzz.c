@@ -34,7 +34,9 @@
  * its own (opened with ctrmap_nl_open(): NETLINK_EXT_ACK, NETLINK_CAP_ACK).
  * Most start from a valid-shaped template of one command of
  * include/uapi/linux/ctrmap.h (ATTACH pid/addr/len; DETACH region_id; GET do
- * region_id [verbose]; GET dump [pid] [region_id] [verbose]; BIND region_id/index/
+ * region_id [verbose] [first_index] [count]; GET dump [pid] [region_id]
+ * [verbose] [first_index] [count] (indexes and counts small, at the ends of
+ * a region, huge; now and then the reply-only values); BIND region_id/index/
  * source{type, period_ns|irq}; UNBIND region_id/index; ADD region_id/index/
  * delta (DETACH, BIND, UNBIND and ADD half the time with reply); STATS; the notification-only DETACHED, 0 and 9..255) with
  * plausible values, then get 1-3 mutations (15% get none, so that the
@@ -766,6 +768,25 @@ static void pick_nowhere_range(uint64_t *addr, uint64_t *len)
 	*len = pick_len(4096);
 }
 
+/*
+ * A name: valid ones, and each way to be wrong: empty, a digit or a dash
+ * first, a space, a character outside the set, 47 and 48 bytes, no NUL.
+ */
+static int name_leaf(uint16_t type)
+{
+	static const char *const names[] = {
+		"rx_packets", "q0", "_x", "a.b:c-d", "rx_packets",
+		"", "0abc", "-x", "rx packets", "a/b", "na\xc3\xafve",
+		"a23456789012345678901234567890123456789012345678",
+		"a2345678901234567890123456789012345678901234567",
+	};
+	uint32_t r = rnd(sizeof(names) / sizeof(names[0]) + 1);
+
+	if (r == sizeof(names) / sizeof(names[0]))	/* no NUL */
+		return new_leaf(type, "abc", 3);
+	return new_leaf(type, names[r], strlen(names[r]) + 1);
+}
+
 static void tpl_attach(void)
 {
 	bool own_pid;
@@ -782,6 +803,10 @@ static void tpl_attach(void)
 	add_top(leaf_u32(CTRMAP_A_PID, pid));
 	add_top(leaf_u64(CTRMAP_A_ADDR, addr));
 	add_top(leaf_u64(CTRMAP_A_LEN, len));
+	if (rnd(4) == 0) {
+		m.maxattr = CTRMAP_A_NAME;
+		add_top(name_leaf(CTRMAP_A_NAME));
+	}
 }
 
 /*
@@ -802,12 +827,24 @@ static void tpl_region_only(uint8_t cmd)
 	maybe_reply();
 }
 
+static uint32_t pick_index(void);
+
+/* GET's count: 0 (refused), a few, one message's 512 and past it, huge. */
+static uint32_t pick_count(void)
+{
+	static const uint32_t v[] = { 0, 1, 2, 504, 512, 513, 8184, UINT32_MAX };
+	uint32_t kind = rnd(4), r = (uint32_t)rnd64();
+
+	return kind < 2 ? 1 + r % 16 : v[r % 8];
+}
+
 static void tpl_get(bool dump)
 {
+	static const uint64_t values[2];
 	uint32_t r = rnd(100);
 
 	m.cmd = CTRMAP_CMD_GET;
-	m.maxattr = CTRMAP_A_VERBOSE;
+	m.maxattr = CTRMAP_A_COUNT;
 	if (dump) {
 		bool own_pid;
 		uint32_t pid = pick_pid(&own_pid);
@@ -822,6 +859,12 @@ static void tpl_get(bool dump)
 	}
 	if (r % 5 == 0)
 		add_top(new_leaf(CTRMAP_A_VERBOSE, NULL, 0));
+	if (r % 3 == 0)
+		add_top(leaf_u32(CTRMAP_A_FIRST_INDEX, pick_index()));
+	if (r % 4 == 1)
+		add_top(leaf_u32(CTRMAP_A_COUNT, pick_count()));
+	if (r == 97)	/* a reply's attribute: no policy takes it */
+		add_top(new_leaf(CTRMAP_A_VALUES, values, sizeof(values)));
 }
 
 static uint32_t pick_index(void)
@@ -906,6 +949,20 @@ static void tpl_add(void)
 	maybe_reply();
 }
 
+/* NAME: a counter's (with an index) or the region's; no name removes. */
+static void tpl_name(void)
+{
+	uint32_t r = rnd(8);
+
+	m.cmd = CTRMAP_CMD_NAME;
+	m.maxattr = CTRMAP_A_NAME;
+	add_top(leaf_u32(CTRMAP_A_REGION_ID, pick_region()));
+	if (r < 6)
+		add_top(leaf_u32(CTRMAP_A_INDEX, pick_index()));
+	if (r % 4)
+		add_top(name_leaf(CTRMAP_A_NAME));
+}
+
 static void tpl_stats(void)
 {
 	m.cmd = CTRMAP_CMD_STATS;
@@ -922,14 +979,15 @@ static void tpl_known(uint32_t which)
 	case 4: tpl_bind(); break;
 	case 5: tpl_unbind(); break;
 	case 6: tpl_add(); break;
-	default: tpl_stats(); break;
+	case 7: tpl_stats(); break;
+	default: tpl_name(); break;
 	}
 }
 
 /* Commands with no operation: attributes of some other template. */
 static void tpl_unknown(void)
 {
-	uint32_t kind = rnd(10), r = (uint32_t)rnd64(), which = rnd(8);
+	uint32_t kind = rnd(10), r = (uint32_t)rnd64(), which = rnd(9);
 
 	tpl_known(which);
 	m.flags &= (uint16_t)~NLM_F_DUMP;
@@ -1398,8 +1456,10 @@ static void generate(void)
 		tpl_known(5);		/* UNBIND */
 	else if (w < 78)
 		tpl_known(6);		/* ADD */
-	else if (w < 84)
+	else if (w < 82)
 		tpl_known(7);		/* STATS */
+	else if (w < 88)
+		tpl_known(8);		/* NAME */
 	else
 		tpl_unknown();
 
@@ -1542,7 +1602,8 @@ static unsigned int make_safe(uint8_t *b, size_t len)
 	}
 	if (cap_ptrace &&
 	    (cmd == CTRMAP_CMD_DETACH || cmd == CTRMAP_CMD_BIND ||
-	     cmd == CTRMAP_CMD_UNBIND || cmd == CTRMAP_CMD_ADD)) {
+	     cmd == CTRMAP_CMD_UNBIND || cmd == CTRMAP_CMD_ADD ||
+	     cmd == CTRMAP_CMD_NAME)) {
 		n = find_attrs(b, len, CTRMAP_A_REGION_ID, c, MAXC);
 		for (int i = 0; i < n; i++) {
 			uint32_t id = (uint32_t)read_at(b, len, c[i].off, 4);
@@ -1605,12 +1666,12 @@ static bool bind_source_type(const uint8_t *b, size_t len, uint8_t *type)
 
 enum bucket {
 	B_UNSPEC, B_ATTACH, B_DETACH, B_GET, B_GET_DUMP, B_BIND, B_UNBIND,
-	B_ADD, B_STATS, B_DETACHED, B_UNKNOWN, NBUCKETS
+	B_ADD, B_STATS, B_DETACHED, B_NAME, B_UNKNOWN, NBUCKETS
 };
 
 static const char *const bucket_names[NBUCKETS] = {
 	"UNSPEC(0)", "ATTACH", "DETACH", "GET", "GET(dump)", "BIND",
-	"UNBIND", "ADD", "STATS", "DETACHED(8)", "unknown(9-255)",
+	"UNBIND", "ADD", "STATS", "DETACHED(8)", "NAME", "unknown(10-255)",
 };
 
 #define NERR 600	/* kernel-internal errnos (ENOTSUPP 524...) included */
@@ -1639,6 +1700,7 @@ static enum bucket bucket_of(uint8_t cmd, uint16_t flags)
 	case CTRMAP_CMD_ADD: return B_ADD;
 	case CTRMAP_CMD_STATS: return B_STATS;
 	case CTRMAP_CMD_DETACHED: return B_DETACHED;
+	case CTRMAP_CMD_NAME: return B_NAME;
 	default: return B_UNKNOWN;
 	}
 }

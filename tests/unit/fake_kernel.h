@@ -56,6 +56,7 @@ enum fake_step_kind {
 	STEP_RECV,	/* wait for a request and keep it */
 	STEP_SEND,	/* one datagram of parts */
 	STEP_SLEEP,
+	STEP_SIGNAL,	/* raise a signal in the process (the code under test's) */
 };
 
 struct fake_step {
@@ -63,6 +64,7 @@ struct fake_step {
 	int nparts;
 	struct fake_part parts[FAKE_MAX_PARTS];
 	int ms;
+	int sig;	/* STEP_SIGNAL */
 };
 
 struct fake {
@@ -166,6 +168,15 @@ static void __attribute__((unused)) fake_recv(struct fake *f)
 static void __attribute__((unused)) fake_sleep(struct fake *f, int ms)
 {
 	fake_step(f, STEP_SLEEP)->ms = ms;
+}
+
+/*
+ * Send signal sig to the process: at this point of the script, so that a
+ * test need not guess when the code under test has got so far.
+ */
+static void __attribute__((unused)) fake_signal(struct fake *f, int sig)
+{
+	fake_step(f, STEP_SIGNAL)->sig = sig;
 }
 
 /* A datagram to send; add parts to it. */
@@ -411,6 +422,10 @@ static void *fake_thread(void *arg)
 			break;
 		case STEP_SLEEP:
 			usleep((useconds_t)s->ms * 1000);
+			break;
+		case STEP_SIGNAL:
+			if (kill(getpid(), s->sig) < 0)
+				f->error = -errno;
 			break;
 		}
 	}

@@ -589,6 +589,8 @@ struct seen {
 	struct ctrmap_binding_info bindings[8];	/* of call detail */
 	struct ctrmap_source sources[8];	/* bindings[i]'s */
 	struct ctrmap_page_info pages[300];	/* of call detail */
+	unsigned int nvalues[8];
+	uint64_t values[8];			/* of call detail */
 };
 
 static int on_region(const struct ctrmap_region_info *r, void *arg)
@@ -604,9 +606,22 @@ static int on_region(const struct ctrmap_region_info *r, void *arg)
 		}
 		for (unsigned int i = 0; i < r->npage_info && i < 300; i++)
 			s->pages[i] = *r->pages[i];
+		for (unsigned int i = 0; i < r->nvalues && i < 8; i++)
+			s->values[i] = r->values[i];
 	}
+	if (s->calls < 8)
+		s->nvalues[s->calls] = r->nvalues;
 	s->calls++;
 	return s->calls == s->stop_at ? s->stop_with : 0;
+}
+
+/* Script: receive a GET do; answer with msg. */
+static void script_region_msg(struct nl_msg *msg)
+{
+	fake_reset(&fk);
+	fake_recv(&fk);
+	part_msg(fake_send(&fk), msg);
+	fake_start(&fk);
 }
 
 /* Script: receive a GET do; answer with region r built as v. */
@@ -756,7 +771,8 @@ static void test_get(void)
 	fake_wait(&fk);
 	is_str(ctrmap_errattr(h), "verbose", "get verbose: errattr verbose");
 
-	is_int(ctrmap_get(h, 3, 2, on_region, &seen), -EINVAL,
+	/* 2 is CTRMAP_GET_VALUES since 0.2. */
+	is_int(ctrmap_get(h, 3, 4, on_region, &seen), -EINVAL,
 	       "get: unknown flags: -EINVAL");
 	is_int(ctrmap_get(h, 3, 0, NULL, NULL), -EINVAL,
 	       "get: no callback: -EINVAL");
@@ -966,6 +982,231 @@ static void test_list_split(void)
 		fake_wait(&fk);
 		is_int(seen.calls, 0, "list in parts: nothing reported");
 	}
+}
+
+/* Counter i's value in the tests below. */
+static uint64_t sample_value(uint32_t i)
+{
+	return 0x1000000000ULL * i + 7;
+}
+
+/* Values [first, first + n) as GET puts them: first_index, values. */
+static void put_values(struct nl_msg *msg, uint32_t first, uint32_t n)
+{
+	uint64_t v[16];
+
+	for (uint32_t i = 0; i < n; i++)
+		v[i] = sample_value(first + i);
+	if (nla_put_u32(msg, CTRMAP_A_FIRST_INDEX, first) < 0 ||
+	    nla_put(msg, CTRMAP_A_VALUES, (int)(n * sizeof(v[0])), v) < 0)
+		abort();
+}
+
+/* A dump message of region id with values [first, first + n) only. */
+static struct nl_msg *values_msg(uint32_t id, int first, uint32_t n)
+{
+	struct ctrmap_region_info r = sample_region(id);
+	struct nl_msg *msg = region_msg(NLM_F_MULTI, &r, 0);
+
+	if (first >= 0)
+		put_values(msg, (uint32_t)first, n);
+	return msg;
+}
+
+/*
+ * Script: a GET dump answered by the messages (one datagram each), then
+ * NLMSG_DONE with error done_error and t's extended ACK.
+ */
+static void script_values(struct nl_msg **msgs, int n, int done_error,
+			  const struct tlvs *t)
+{
+	struct fake_step *s = NULL;
+
+	fake_reset(&fk);
+	fake_recv(&fk);
+	for (int i = 0; i < n; i++) {
+		s = fake_send(&fk);
+		part_msg(s, msgs[i]);
+	}
+	part_done(s ? s : fake_send(&fk), done_error, t);
+	fake_start(&fk);
+}
+
+static bool values_are(const uint64_t *v, uint32_t first, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (v[i] != sample_value(first + i))
+			return false;
+	return true;
+}
+
+static void test_get_values(void)
+{
+	uint64_t v[8];
+	uint32_t n = 99;
+	struct request req;
+	struct tlvs t = { .len = 0 };
+	int ret;
+
+	fake_reset(&fk);
+	is_int(ctrmap_get_values(h, 7, 0, 0, v, &n), -EINVAL,
+	       "get_values: count 0: -EINVAL");
+	is_int(n, 0, "get_values: count 0: nread 0");
+	is_int(ctrmap_get_values(h, 7, 0, 1, NULL, NULL), -EINVAL,
+	       "get_values: NULL values: -EINVAL");
+	is_int(fk.nreqs, 0, "get_values: bad arguments: nothing sent");
+
+	/* 10..14 in two parts, 512 a message in the kernel: 2 and 3 here. */
+	script_values((struct nl_msg *[]){ values_msg(7, 10, 2),
+					   values_msg(7, 12, 3) }, 2, 0, NULL);
+	memset(v, 0, sizeof(v));
+	is_int(ctrmap_get_values(h, 7, 10, 5, v, &n), 0,
+	       "get_values: two parts: 0");
+	fake_wait(&fk);
+	is_int(n, 5, "get_values: two parts: nread 5");
+	ok(values_are(v, 10, 5), "get_values: two parts: the values in order");
+	check_request("get_values", CTRMAP_CMD_GET, true, 3, &req);
+	ok(is_u32(req.tb[CTRMAP_A_REGION_ID], 7) &&
+	   is_u32(req.tb[CTRMAP_A_FIRST_INDEX], 10) &&
+	   is_u32(req.tb[CTRMAP_A_COUNT], 5),
+	   "get_values: region_id 7, first_index 10, count 5");
+
+	/* The region's first message had no room for values. */
+	script_values((struct nl_msg *[]){ values_msg(7, -1, 0),
+					   values_msg(7, 0, 3) }, 2, 0, NULL);
+	is_int(ctrmap_get_values(h, 7, 0, 3, v, NULL), 0,
+	       "get_values: a first message without values: 0");
+	fake_wait(&fk);
+	ok(values_are(v, 0, 3), "get_values: ... the values after it");
+
+	/* The region detached part-way: the dump ends early. */
+	script_values((struct nl_msg *[]){ values_msg(7, 10, 2) }, 1, 0, NULL);
+	memset(v, 0, sizeof(v));
+	is_int(ctrmap_get_values(h, 7, 10, 5, v, &n), -ENOENT,
+	       "get_values: short: -ENOENT");
+	fake_wait(&fk);
+	is_int(n, 2, "get_values: short: nread says how far it got");
+	ok(values_are(v, 10, 2) && !v[2], "get_values: short: what came is there");
+
+	script_values(NULL, 0, 0, NULL);
+	is_int(ctrmap_get_values(h, 7, 0, 1, v, &n), -ENOENT,
+	       "get_values: nothing listed (no region of ours): -ENOENT");
+	fake_wait(&fk);
+	is_int(n, 0, "get_values: nothing listed: nread 0");
+
+	/* Replies the protocol does not allow. */
+	script_values((struct nl_msg *[]){ values_msg(7, 10, 2),
+					   values_msg(7, 13, 3) }, 2, 0, NULL);
+	is_int(ctrmap_get_values(h, 7, 10, 5, v, NULL), -EPROTO,
+	       "get_values: a gap between parts: -EPROTO");
+	fake_wait(&fk);
+	script_values((struct nl_msg *[]){ values_msg(7, 10, 6) }, 1, 0, NULL);
+	is_int(ctrmap_get_values(h, 7, 10, 5, v, &n), -EPROTO,
+	       "get_values: more values than asked: -EPROTO");
+	fake_wait(&fk);
+	is_int(n, 0, "get_values: more than asked: none stored");
+	script_values((struct nl_msg *[]){ values_msg(8, 10, 5) }, 1, 0, NULL);
+	is_int(ctrmap_get_values(h, 7, 10, 5, v, NULL), -EPROTO,
+	       "get_values: another region's values: -EPROTO");
+	fake_wait(&fk);
+	{
+		struct nl_msg *msg = values_msg(7, -1, 0);
+		uint64_t odd[2] = { 1, 2 };
+
+		if (nla_put_u32(msg, CTRMAP_A_FIRST_INDEX, 10) < 0 ||
+		    nla_put(msg, CTRMAP_A_VALUES, 12, odd) < 0)
+			abort();
+		script_values(&msg, 1, 0, NULL);
+		is_int(ctrmap_get_values(h, 7, 10, 1, v, NULL), -EPROTO,
+		       "get_values: values of 12 bytes: -EPROTO");
+		fake_wait(&fk);
+		msg = values_msg(7, -1, 0);
+		if (nla_put(msg, CTRMAP_A_VALUES, 8, odd) < 0)
+			abort();
+		script_values(&msg, 1, 0, NULL);
+		is_int(ctrmap_get_values(h, 7, 10, 1, v, NULL), -EPROTO,
+		       "get_values: values without first_index: -EPROTO");
+		fake_wait(&fk);
+	}
+
+	/* The kernel's refusal, pointing at count (after id and first). */
+	tlv_msg(&t, "count goes past the region's last counter");
+	tlv_u32(&t, NLMSGERR_ATTR_OFFS, NLMSG_HDRLEN + GENL_HDRLEN + 2 * 8);
+	script_values(NULL, 0, -ERANGE, &t);
+	ret = ctrmap_get_values(h, 7, 500, 5, v, &n);
+	fake_wait(&fk);
+	is_int(ret, -ERANGE, "get_values: past the end: the kernel's -ERANGE");
+	is_str(ctrmap_errmsg(h), "count goes past the region's last counter",
+	       "get_values: past the end: the kernel's message");
+	is_str(ctrmap_errattr(h) ? ctrmap_errattr(h) : "(null)", "count",
+	       "get_values: past the end: names count");
+	is_int(n, 0, "get_values: past the end: nread 0");
+}
+
+/* CTRMAP_GET_VALUES: ctrmap_get() by a dump, every value in the info. */
+static void test_get_flag_values(void)
+{
+	struct ctrmap_region_info r = sample_region(3);
+	struct seen seen = { 0 };
+	struct nl_msg *parts[2];
+	struct request req;
+
+	r.ncounters = 5;
+	parts[0] = region_msg(NLM_F_MULTI, &r, 0);
+	put_values(parts[0], 0, 3);
+	parts[1] = region_msg(NLM_F_MULTI, &r, 0);
+	put_values(parts[1], 3, 2);
+	script_values(parts, 2, 0, NULL);
+	is_int(ctrmap_get(h, 3, CTRMAP_GET_VALUES, on_region, &seen), 0,
+	       "get values: 0");
+	fake_wait(&fk);
+	check_request("get values", CTRMAP_CMD_GET, true, 2, &req);
+	ok(is_u32(req.tb[CTRMAP_A_REGION_ID], 3) &&
+	   is_u32(req.tb[CTRMAP_A_FIRST_INDEX], 0) && !req.tb[CTRMAP_A_COUNT],
+	   "get values: a dump of region 3 from counter 0, no count");
+	is_int(seen.calls, 1, "get values: one call");
+	is_int(seen.nvalues[0], 5, "get values: nvalues is ncounters");
+	ok(values_are(seen.values, 0, 5), "get values: the parts joined");
+	ok(CTRMAP_HAS_FIELD(&seen.info[0], values),
+	   "get values: the info has the 0.2 fields");
+
+	/* Fewer than ncounters: it began detaching while it was read. */
+	for (int list = 0; list < 2; list++) {
+		memset(&seen, 0, sizeof(seen));
+		parts[0] = region_msg(NLM_F_MULTI, &r, 0);
+		put_values(parts[0], 0, 3);
+		script_values(parts, 1, 0, NULL);
+		if (list)
+			is_int(ctrmap_list(h, 0, CTRMAP_GET_VALUES, on_region,
+					   &seen), 0,
+			       "list values: a short region is left out, the list succeeds");
+		else
+			is_int(ctrmap_get(h, 3, CTRMAP_GET_VALUES, on_region,
+					  &seen), -ENOENT,
+			       "get values: short: -ENOENT");
+		fake_wait(&fk);
+		is_int(seen.calls, 0, "%s values: short: not reported",
+		       list ? "list" : "get");
+	}
+
+	script_values(NULL, 0, 0, NULL);
+	is_int(ctrmap_get(h, 3, CTRMAP_GET_VALUES, on_region, &seen), -ENOENT,
+	       "get values: nothing listed: -ENOENT");
+	fake_wait(&fk);
+
+	/* Values not asked for, or not from counter 0. */
+	parts[0] = region_msg(NLM_F_MULTI, &r, 0);
+	put_values(parts[0], 1, 4);
+	script_values(parts, 1, 0, NULL);
+	is_int(ctrmap_get(h, 3, CTRMAP_GET_VALUES, on_region, &seen), -EPROTO,
+	       "get values: from counter 1: -EPROTO");
+	fake_wait(&fk);
+	parts[0] = region_msg(0, &r, 0);
+	put_values(parts[0], 0, 5);
+	script_region_msg(parts[0]);
+	is_int(ctrmap_get(h, 3, 0, on_region, &seen), -EPROTO,
+	       "get: values not asked for: -EPROTO");
+	fake_wait(&fk);
 }
 
 static struct nl_msg *detached_msg(uint32_t id, uint32_t pid, int reason)
@@ -1227,6 +1468,8 @@ int main(void)
 	test_get();
 	test_list();
 	test_list_split();
+	test_get_values();
+	test_get_flag_values();
 	test_events();
 	test_walk();
 	test_sizes();

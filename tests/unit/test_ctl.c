@@ -5,22 +5,32 @@
  * handle on the fake. Checks each subcommand's argument parsing (exit 2
  * and the message), the request it sends, its text and JSON output (JSON
  * also through jq where installed), the kernel's errors on stderr (exit
- * 1), and monitor's filters and stopping rules.
+ * 1), monitor's filters and stopping rules, -b FILE: how a line splits
+ * into words, and a batch's commands on one handle; and export: its
+ * exact text, also through promtool check metrics where installed, and
+ * -o FILE's atomic replacement.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "counterctl.h"
+#include "export.h"
+#include "read.h"
 #include "fake_kernel.h"
 #include "internal.h"
 #include "jq.h"
+#include "promtool.h"
 #include "tap.h"
 
 int counterctl_main(int argc, char **argv);
@@ -33,6 +43,8 @@ static int open_error;		/* ctrmap_open()'s failure, if not 0 */
 static int nopens;		/* ctrmap_open() calls */
 /* What /sys/module/ctrmap/version holds; NULL: no module loaded. */
 static const char *sysfs_version;
+/* What counterctl's standard input holds, if not NULL (-b -). */
+static const char *stdin_text;
 
 int __wrap_ctrmap_open(struct ctrmap_handle **h)
 {
@@ -79,12 +91,15 @@ FILE *__wrap_fopen(const char *path, const char *mode)
 	return fp;
 }
 
-/* Run counterctl with the arguments (NULL-terminated); capture it all. */
+/*
+ * Run counterctl with the arguments (NULL-terminated), stdin_text on its
+ * standard input if set; capture its output.
+ */
 static void __attribute__((sentinel)) ctl(struct result *r, ...)
 {
 	char *argv[32] = { "counterctl" };
-	int argc = 1, saved_out, saved_err;
-	FILE *out = tmpfile(), *err = tmpfile();
+	int argc = 1, saved_out, saved_err, saved_in = -1;
+	FILE *out = tmpfile(), *err = tmpfile(), *in = NULL;
 	va_list ap;
 
 	if (!out || !err)
@@ -94,6 +109,17 @@ static void __attribute__((sentinel)) ctl(struct result *r, ...)
 		argc++;
 	va_end(ap);
 
+	if (stdin_text) {
+		in = tmpfile();
+		if (!in || fputs(stdin_text, in) == EOF)
+			abort();
+		rewind(in);
+		saved_in = dup(STDIN_FILENO);
+		dup2(fileno(in), STDIN_FILENO);
+		/* Nothing left from an earlier run in stdin's buffer. */
+		__fpurge(stdin);
+		clearerr(stdin);
+	}
 	fflush(stdout);
 	fflush(stderr);
 	saved_out = dup(STDOUT_FILENO);
@@ -108,6 +134,13 @@ static void __attribute__((sentinel)) ctl(struct result *r, ...)
 	dup2(saved_err, STDERR_FILENO);
 	close(saved_out);
 	close(saved_err);
+	if (in) {
+		__fpurge(stdin);
+		clearerr(stdin);
+		dup2(saved_in, STDIN_FILENO);
+		close(saved_in);
+		fclose(in);
+	}
 	slurp(out, r->out, sizeof(r->out));
 	slurp(err, r->err, sizeof(r->err));
 }
@@ -195,7 +228,9 @@ static void test_usage(void)
 	      "attach", "--pid");
 	USAGE("detach without id", "expected a region ID", "detach");
 	USAGE("detach two ids", "unexpected argument '2'", "detach", "1", "2");
-	USAGE("detach junk id", "invalid region ID 'x'", "detach", "x");
+	USAGE("detach junk id", "invalid region ID '3x'", "detach", "3x");
+	USAGE("detach id that is no name", "invalid region ID ':x'", "detach",
+	      ":x");
 	USAGE("add two arguments", "expected ID INDEX DELTA", "add", "1", "2");
 	USAGE("add four arguments", "unexpected argument '4'",
 	      "add", "1", "2", "3", "4");
@@ -248,6 +283,15 @@ static void test_usage(void)
 	      "unexpected argument '-j'", "list", "--", "-j");
 	USAGE("detach -jp: not taken apart after the command",
 	      "invalid region ID '-jp'", "detach", "-jp");
+	USAGE("-b without FILE", "option '-b' needs a value", "-b");
+	USAGE("--batch without FILE", "option '--batch' needs a value",
+	      "-j", "--batch");
+	USAGE("-b FILE COMMAND: the commands come from FILE only",
+	      "unexpected argument 'list': with -b, the commands come from x",
+	      "-b", "x", "list");
+	USAGE("--force without -b", "--force goes with -b FILE",
+	      "--force", "list");
+	USAGE("-f without -b", "--force goes with -b FILE", "-f", "list");
 
 	ctl(&r, "help", "li", NULL);
 	ok(r.status == 0 && !strncmp(r.out, "Usage: counterctl [-j] list ", 28),
@@ -268,6 +312,9 @@ static void test_usage(void)
 	   strstr(r.out, "  status "), "--help: lists every command");
 	ok(strstr(r.out, "  monitor    print the module's events as they happen (alias: watch)\n") != NULL,
 	   "--help: names monitor's alias");
+	ok(strstr(r.out, "\n  -b, --batch FILE  ") &&
+	   strstr(r.out, "\n  -f, --force       "),
+	   "--help: -b FILE and -f");
 	{
 		static const char *const cmds[] = {
 			"attach", "detach", "add", "bind", "unbind", "list",
@@ -586,9 +633,10 @@ static const struct {
 	{ .index = 2, .source = { .type = CTRMAP_SOURCE_IRQ, .irq = 11 } },
 };
 
-static struct nl_msg *region_msg(int flags, uint32_t id, uint32_t pid,
-				 const char *comm, unsigned int nbindings,
-				 unsigned int npages)
+/* A GET reply: region id of ncounters counters, nbindings of two_bindings. */
+static struct nl_msg *region_msg_n(int flags, uint32_t id, uint32_t pid,
+				   const char *comm, unsigned int nbindings,
+				   unsigned int npages, uint32_t ncounters)
 {
 	struct nl_msg *msg = fake_msg(CTRMAP_CMD_GET, flags);
 	int err = 0;
@@ -599,7 +647,7 @@ static struct nl_msg *region_msg(int flags, uint32_t id, uint32_t pid,
 	err |= nla_put_u64(msg, CTRMAP_A_ADDR, 0x7f0000001000 + id * 0x1000);
 	err |= nla_put_u64(msg, CTRMAP_A_LEN, 4096);
 	err |= nla_put_u32(msg, CTRMAP_A_NPAGES, npages ? npages : 1);
-	err |= nla_put_u32(msg, CTRMAP_A_NCOUNTERS, 504);
+	err |= nla_put_u32(msg, CTRMAP_A_NCOUNTERS, ncounters);
 	err |= nla_put_u8(msg, CTRMAP_A_STATE, CTRMAP_STATE_ATTACHED);
 	if (nbindings) {
 		struct nlattr *all = nla_nest_start(msg, CTRMAP_A_BINDINGS);
@@ -641,6 +689,14 @@ static struct nl_msg *region_msg(int flags, uint32_t id, uint32_t pid,
 	if (err)
 		abort();
 	return msg;
+}
+
+/* The same, of a page's 504 counters. */
+static struct nl_msg *region_msg(int flags, uint32_t id, uint32_t pid,
+				 const char *comm, unsigned int nbindings,
+				 unsigned int npages)
+{
+	return region_msg_n(flags, id, pid, comm, nbindings, npages, 504);
 }
 
 /* Script: a dump of regions 3 (two bindings) and 12 (none). */
@@ -692,9 +748,9 @@ static void test_list(void)
 	fake_wait(&fk);
 	is_int(r.status, 0, "list: exit 0");
 	is_str(r.out,
-	       "ID PID   COMM          ADDR           LEN  PAGES COUNTERS STATE    BINDINGS\n"
-	       "3  1234  reader        0x7f0000004000 4096 1     504      attached 0=timer:1ms,2=irq:11\n"
-	       "12 99999 ctrmap-target 0x7f000000d000 4096 1     504      attached -\n",
+	       "ID PID   COMM          NAME ADDR           LEN  PAGES COUNTERS STATE    BINDINGS\n"
+	       "3  1234  reader        -    0x7f0000004000 4096 1     504      attached 0=timer:1ms,2=irq:11\n"
+	       "12 99999 ctrmap-target -    0x7f000000d000 4096 1     504      attached -\n",
 	       "list: a table, columns as wide as their widest cell");
 	g = request(tb);
 	ok(g && g->cmd == CTRMAP_CMD_GET &&
@@ -766,7 +822,7 @@ static void test_list(void)
 	script_list(true);
 	ctl(&r, "list", NULL);
 	fake_wait(&fk);
-	is_str(r.out, "ID PID COMM ADDR LEN PAGES COUNTERS STATE BINDINGS\n",
+	is_str(r.out, "ID PID COMM NAME ADDR LEN PAGES COUNTERS STATE BINDINGS\n",
 	       "list empty: the header only");
 	script_list(true);
 	ctl(&r, "li", "-j", NULL);
@@ -1081,21 +1137,568 @@ static bool stderr_is(pid_t pid, const char *text)
 	return !strcmp(buf, text);
 }
 
-/* SIGTERM: a clean exit 0, the signal consumed. */
-static void test_watch_signal(void)
+/* Counter i of region 3 at read number tick: only counter 1 moves. */
+static uint64_t ctr_value(uint32_t i, uint32_t tick)
 {
+	return 1000ULL * i + (i == 1 ? 50ULL * tick : 0);
+}
+
+/* A GET dump message of region 3 with values [first, first + n). */
+static struct nl_msg *values_part(uint32_t first, uint32_t n, uint32_t tick)
+{
+	struct nl_msg *msg = region_msg(NLM_F_MULTI, 3, 1234, "reader", 0, 0);
+	uint64_t *v = calloc(n, sizeof(*v));
+
+	if (!v)
+		abort();
+	for (uint32_t i = 0; i < n; i++)
+		v[i] = ctr_value(first + i, tick);
+	if (nla_put_u32(msg, CTRMAP_A_FIRST_INDEX, first) < 0 ||
+	    nla_put(msg, CTRMAP_A_VALUES, (int)(n * sizeof(*v)), v) < 0)
+		abort();
+	free(v);
+	return msg;
+}
+
+/*
+ * Script steps: the answer to the next request, a dump of region 3's
+ * values [first, first + n) at read number tick; signal sig (if not 0)
+ * raised once the request is in.
+ */
+static void script_values(uint32_t first, uint32_t n, uint32_t tick, int sig)
+{
+	struct fake_step *s;
+
+	fake_recv(&fk);
+	if (sig)
+		fake_signal(&fk, sig);
+	s = fake_send(&fk);
+	part_msg(s, values_part(first, n, tick));
+	part_done(s, 0, NULL);
+}
+
+/*
+ * Script steps: GET of region 3 (504 counters), then reads of values
+ * [first, first + n) reads times, counter 1 moving by 50 each time;
+ * SIGTERM raised once read number term_at (from 0; -1: none) is asked.
+ */
+static void script_read_steps(int reads, uint32_t first, uint32_t n,
+			      int term_at)
+{
+	fake_recv(&fk);
+	part_msg(fake_send(&fk), region_msg(0, 3, 1234, "reader", 0, 0));
+	for (int t = 0; t < reads; t++)
+		script_values(first, n, (uint32_t)t, t == term_at ? SIGTERM : 0);
+}
+
+/* Script: script_read_steps() without a signal, alone. */
+static void script_read(int reads, uint32_t first, uint32_t n)
+{
+	fake_reset(&fk);
+	script_read_steps(reads, first, n, -1);
+	fake_start(&fk);
+}
+
+/* Script: a dump of region 3 with each of its 504 values. */
+static void script_all_values(void)
+{
+	fake_reset(&fk);
+	script_values(0, 504, 0, 0);
+	fake_start(&fk);
+}
+
+static void test_read(void)
+{
+	struct nlattr *tb[CTRMAP_A_MAX + 1];
+	struct genlmsghdr *g;
 	struct result r;
+	struct tlvs t = { .len = 0 };
+
+	USAGE("read without id", "expected a region ID", "read");
+	USAGE("read junk index", "invalid index '5x'", "read", "3", "5x");
+	USAGE("read --watch 0", "invalid interval '0'", "read", "--watch", "0",
+	      "3");
+	USAGE("read --watch 1.", "invalid interval '1.'", "read", "--watch",
+	      "1.", "3");
+	USAGE("read --watch -1", "invalid interval '-1'", "read", "--watch=-1",
+	      "3");
+	USAGE("read --watch a day and more", "invalid interval '86400.5'",
+	      "read", "--watch", "86400.5", "3");
+	USAGE("read --watch without value", "option '--watch' needs a value",
+	      "read", "3", "--watch");
+
+	script_read(1, 1, 5);
+	ctl(&r, "read", "3", "5", "1", NULL);
+	fake_wait(&fk);
+	ended(&r, 0, "5 - 5000\n1 - 1000\n", "",
+	      "read ID 5 1: INDEX VALUE lines in the order asked");
+	g = request(tb);
+	ok(g && g->cmd == CTRMAP_CMD_GET &&
+	   (((struct nlmsghdr *)fk.req)->nlmsg_flags & NLM_F_DUMP) &&
+	   tb[CTRMAP_A_REGION_ID] && nla_get_u32(tb[CTRMAP_A_REGION_ID]) == 3 &&
+	   tb[CTRMAP_A_FIRST_INDEX] &&
+	   nla_get_u32(tb[CTRMAP_A_FIRST_INDEX]) == 1 && tb[CTRMAP_A_COUNT] &&
+	   nla_get_u32(tb[CTRMAP_A_COUNT]) == 5,
+	   "read ID 5 1: one dump of region 3, counters 1 to 5");
+	is_int(fk.nreqs, 2, "read: the region's size, then its values");
+
+	script_read(1, 2, 1);
+	ctl(&r, "-j", "read", "3", "2", NULL);
+	fake_wait(&fk);
+	ended(&r, 0, "[{\"index\":2,\"value\":2000}]\n", "",
+	      "read -j: an array of {index, value}");
+	check_jq(r.out, ".[0].value", "2000", "read -j: the value");
+
+	/* Every counter, in two parts as a dump brings 504 of them. */
+	{
+		struct fake_step *st;
+
+		fake_reset(&fk);
+		fake_recv(&fk);
+		part_msg(fake_send(&fk), region_msg(0, 3, 1234, "reader", 0, 0));
+		fake_recv(&fk);
+		part_msg(fake_send(&fk), values_part(0, 300, 0));
+		st = fake_send(&fk);
+		part_msg(st, values_part(300, 204, 0));
+		part_done(st, 0, NULL);
+		fake_start(&fk);
+		ctl(&r, "read", "3", NULL);
+		fake_wait(&fk);
+		is_int(r.status, 0, "read ID: exit 0");
+		ok(!strncmp(r.out, "0 - 0\n1 - 1000\n2 - 2000\n", 24) &&
+		   strstr(r.out, "\n299 - 299000\n300 - 300000\n") &&
+		   strstr(r.out, "\n503 - 503000\n") &&
+		   !strstr(r.out, "\n504 "),
+		   "read ID: every counter, 0 to 503, from both parts");
+		request(tb);
+		ok(!tb[CTRMAP_A_FIRST_INDEX] ||
+		   (nla_get_u32(tb[CTRMAP_A_FIRST_INDEX]) == 0 &&
+		    tb[CTRMAP_A_COUNT] && nla_get_u32(tb[CTRMAP_A_COUNT]) == 504),
+		   "read ID: counters 0 to 503 asked");
+	}
+
+	/* An index past the end is said before anything is read. */
+	script_read(0, 0, 0);
+	ctl(&r, "read", "3", "1", "504", NULL);
+	fake_wait(&fk);
+	ended(&r, 1, "",
+	      "counterctl: read: index 504 is past the last counter of region 3 (it has 504)\n",
+	      "read past the end: exit 1, says so");
+	is_int(fk.nreqs, 1, "read past the end: no values asked");
+
+	/* The kernel's refusal of the values. */
+	tlv_msg(&t, "count goes past the region's last counter");
+	fake_reset(&fk);
+	fake_recv(&fk);
+	part_msg(fake_send(&fk), region_msg(0, 3, 1234, "reader", 0, 0));
+	fake_recv(&fk);
+	part_done(fake_send(&fk), -ERANGE, &t);
+	fake_start(&fk);
+	ctl(&r, "read", "3", "7", NULL);
+	fake_wait(&fk);
+	ended(&r, 1, "",
+	      "counterctl: cannot read the counters: Numerical result out of range\n"
+	      "counterctl: kernel reports: count goes past the region's last counter\n",
+	      "read refused: exit 1, the kernel's message");
+
+	script_error(-ENOENT, "no such region", -1, -1);
+	ctl(&r, "read", "9", NULL);
+	fake_wait(&fk);
+	ended(&r, 1, "",
+	      "counterctl: cannot read the counters: No such file or directory\n"
+	      "counterctl: kernel reports: no such region\n",
+	      "read of no region (or another's): exit 1, ENOENT");
+}
+
+static void test_show_values(void)
+{
+	struct nlattr *tb[CTRMAP_A_MAX + 1];
+	struct result r;
+
+	script_all_values();
+	ctl(&r, "show", "3", "-s", NULL);
+	fake_wait(&fk);
+	is_int(r.status, 0, "show -s: exit 0");
+	ok(strstr(r.out, "bindings:  -\ncounter 0: 0\ncounter 1: 1000\n") &&
+	   strstr(r.out, "\ncounter 503: 503000\n"),
+	   "show -s: counter N: VALUE lines after the rest");
+	request(tb);
+	ok(tb[CTRMAP_A_REGION_ID] && nla_get_u32(tb[CTRMAP_A_REGION_ID]) == 3 &&
+	   tb[CTRMAP_A_FIRST_INDEX] && !tb[CTRMAP_A_COUNT] &&
+	   (((struct nlmsghdr *)fk.req)->nlmsg_flags & NLM_F_DUMP),
+	   "show -s: a dump of region 3 with every value");
+
+	script_all_values();
+	ctl(&r, "-j", "show", "--stats", "3", NULL);
+	fake_wait(&fk);
+	is_int(r.status, 0, "show -j --stats: exit 0");
+	ok(strstr(r.out, "\"values\":[{\"index\":0,\"value\":0},{\"index\":1,\"value\":1000},") != NULL,
+	   "show -j -s: values, an array of {index, value}");
+	check_jq(r.out, ".values | length", "504", "show -j -s: every counter");
+}
+
+/*
+ * region_msg() of region id, named name (if not NULL), with counters 0
+ * and 5 named "packets" and "drops".
+ */
+static struct nl_msg *named_region_msg(int flags, uint32_t id,
+				       const char *name)
+{
+	struct nl_msg *msg = region_msg(flags, id, 1234, "reader", 0, 0);
+	struct nlattr *all, *c;
+	int err = 0;
+
+	if (name)
+		err |= nla_put_string(msg, CTRMAP_A_NAME, name);
+	all = nla_nest_start(msg, CTRMAP_A_COUNTERS);
+	c = nla_nest_start(msg, CTRMAP_A_COUNTER);
+	err |= nla_put_u32(msg, CTRMAP_COUNTER_A_INDEX, 0);
+	err |= nla_put_string(msg, CTRMAP_COUNTER_A_NAME, "packets");
+	nla_nest_end(msg, c);
+	c = nla_nest_start(msg, CTRMAP_A_COUNTER);
+	err |= nla_put_u32(msg, CTRMAP_COUNTER_A_INDEX, 5);
+	err |= nla_put_string(msg, CTRMAP_COUNTER_A_NAME, "drops");
+	nla_nest_end(msg, c);
+	nla_nest_end(msg, all);
+	if (err)
+		abort();
+	return msg;
+}
+
+/* Script steps: a dump of regions 3 and 12, both named name. */
+static void script_named_dump(const char *name3, const char *name12)
+{
+	struct fake_step *s;
+
+	fake_recv(&fk);
+	s = fake_send(&fk);
+	part_msg(s, named_region_msg(NLM_F_MULTI, 3, name3));
+	part_msg(s, named_region_msg(NLM_F_MULTI, 12, name12));
+	part_done(s, 0, NULL);
+}
+
+/* Whether the last request was NAME of region id, index, name. */
+static bool name_request(uint32_t id, int64_t index, const char *name)
+{
+	struct nlattr *tb[CTRMAP_A_MAX + 1];
+	struct genlmsghdr *g = request(tb);
+
+	return g && g->cmd == CTRMAP_CMD_NAME &&
+	       (((struct nlmsghdr *)fk.req)->nlmsg_flags & NLM_F_ACK) &&
+	       tb[CTRMAP_A_REGION_ID] &&
+	       nla_get_u32(tb[CTRMAP_A_REGION_ID]) == id &&
+	       (index < 0 ? !tb[CTRMAP_A_INDEX] :
+			    tb[CTRMAP_A_INDEX] &&
+			    nla_get_u32(tb[CTRMAP_A_INDEX]) == index) &&
+	       (name ? tb[CTRMAP_A_NAME] &&
+		       !strcmp(nla_get_string(tb[CTRMAP_A_NAME]), name) :
+		       !tb[CTRMAP_A_NAME]);
+}
+
+static void test_names(void)
+{
+	struct nlattr *tb[CTRMAP_A_MAX + 1];
+	struct result r;
+
+	USAGE("name without arguments", "expected ID [INDEX] NAME", "name");
+	USAGE("name of nothing", "expected ID [INDEX] NAME", "name", "3");
+	USAGE("name too many", "unexpected argument 'd'", "name", "3", "0",
+	      "c", "d");
+	USAGE("name --remove too many", "unexpected argument 'c'", "name",
+	      "--remove", "3", "0", "c");
+	USAGE("name junk index", "invalid index '0x'", "name", "3", "0x",
+	      "rx");
+
+	script_reply(NULL);
+	ctl(&r, "name", "3", "0", "rx_packets", NULL);
+	fake_wait(&fk);
+	ended(&r, 0, "", "", "name ID INDEX NAME: exit 0, silent");
+	ok(name_request(3, 0, "rx_packets"),
+	   "name ID INDEX NAME: NAME of counter 0, with an ACK");
+
+	script_reply(NULL);
+	ctl(&r, "name", "3", "rxq0", NULL);
+	fake_wait(&fk);
+	ended(&r, 0, "", "", "name ID NAME: exit 0");
+	ok(name_request(3, -1, "rxq0"), "name ID NAME: the region's, no index");
+
+	script_reply(NULL);
+	ctl(&r, "name", "--remove", "3", "2", NULL);
+	fake_wait(&fk);
+	ended(&r, 0, "", "", "name --remove ID INDEX: exit 0");
+	ok(name_request(3, 2, NULL), "name --remove: NAME without a name");
+
+	script_error(-EINVAL,
+		     "name: only letters, digits, '_', '.', ':' and '-' (no spaces)",
+		     -1, -1);
+	ctl(&r, "name", "3", "0", "rx packets", NULL);
+	fake_wait(&fk);
+	ended(&r, 1, "",
+	      "counterctl: cannot set the name: Invalid argument\n"
+	      "counterctl: kernel reports: name: only letters, digits, '_', '.', ':' and '-' (no spaces)\n",
+	      "name refused: exit 1, the kernel's message");
+
+	/* attach --name: in the ATTACH request itself. */
+	script_reply(attach_reply());
+	ctl(&r, "attach", "--pid", "1", "--addr", "8", "--len", "72",
+	    "--name", "rxq0", NULL);
+	fake_wait(&fk);
+	is_int(r.status, 0, "attach --name: exit 0");
+	request(tb);
+	ok(tb[CTRMAP_A_NAME] && !strcmp(nla_get_string(tb[CTRMAP_A_NAME]),
+					"rxq0"),
+	   "attach --name: ATTACH carries the name");
+
+	/* A region and a counter by name: a dump finds the region. */
+	fake_reset(&fk);
+	script_named_dump("rxq0", "txq0");
+	fake_recv(&fk);
+	part_msg(fake_send(&fk), named_region_msg(0, 3, "rxq0"));
+	script_values(0, 6, 0, 0);
+	fake_start(&fk);
+	ctl(&r, "read", "rxq0", "drops", "1", "packets", NULL);
+	fake_wait(&fk);
+	ended(&r, 0, "5 drops 5000\n1 - 1000\n0 packets 0\n",
+	      "", "read NAME NAME INDEX: names resolved, shown by name or -");
+	request(tb);
+	ok(tb[CTRMAP_A_REGION_ID] && nla_get_u32(tb[CTRMAP_A_REGION_ID]) == 3,
+	   "read by name: region 3's values");
+
+	fake_reset(&fk);
+	fake_recv(&fk);
+	part_msg(fake_send(&fk), named_region_msg(0, 3, "rxq0"));
+	fake_start(&fk);
+	ctl(&r, "read", "3", "bytes", NULL);
+	fake_wait(&fk);
+	ended(&r, 1, "", "counterctl: region 3 has no counter named 'bytes'\n",
+	      "read of a name the region lacks: exit 1, says so");
+	is_int(fk.nreqs, 1, "read of an unknown name: no values asked");
+
+	fake_reset(&fk);
+	script_named_dump("rxq0", "rxq0");
+	fake_start(&fk);
+	ctl(&r, "detach", "rxq0", NULL);
+	fake_wait(&fk);
+	ended(&r, 1, "",
+	      "counterctl: 2 regions are named 'rxq0' (ids 3 12): give the id\n",
+	      "a name two regions have: exit 1, their ids");
+	is_int(fk.nreqs, 1, "an ambiguous name: nothing detached");
+
+	fake_reset(&fk);
+	script_named_dump("rxq0", NULL);
+	fake_start(&fk);
+	ctl(&r, "show", "txq9", NULL);
+	fake_wait(&fk);
+	ended(&r, 1, "", "counterctl: no region is named 'txq9'\n",
+	      "a name no region has: exit 1, says so");
+
+	/* bind --name: BIND, then NAME; a refused name undoes the bind. */
+	fake_reset(&fk);
+	fake_recv(&fk);
+	part_msg(fake_send(&fk), act_reply(CTRMAP_CMD_BIND, 3));
+	fake_recv(&fk);
+	part_ack(fake_send(&fk));
+	fake_start(&fk);
+	ctl(&r, "bind", "--name", "ticks", "3", "1", "timer:1ms", NULL);
+	fake_wait(&fk);
+	ended(&r, 0, "", "", "bind --name: exit 0, silent");
+	ok(name_request(3, 1, "ticks"), "bind --name: then NAME of counter 1");
+
+	fake_reset(&fk);
+	fake_recv(&fk);
+	part_msg(fake_send(&fk), act_reply(CTRMAP_CMD_BIND, 3));
+	fake_recv(&fk);
+	part_error(fake_send(&fk), -EEXIST, NULL);
+	fake_recv(&fk);
+	part_msg(fake_send(&fk), act_reply(CTRMAP_CMD_UNBIND, 3));
+	fake_start(&fk);
+	ctl(&r, "bind", "3", "1", "timer:1ms", "--name", "packets", NULL);
+	fake_wait(&fk);
+	ended(&r, 1, "", "counterctl: cannot name the counter: File exists\n",
+	      "bind --name refused: exit 1");
+	ok(request(tb) && ((struct genlmsghdr *)nlmsg_data(
+		(struct nlmsghdr *)fk.req))->cmd == CTRMAP_CMD_UNBIND &&
+	   nla_get_u32(tb[CTRMAP_A_INDEX]) == 1,
+	   "bind --name refused: the binding is undone (UNBIND)");
+
+	/* show: the region's name, and with -s the counters'. */
+	fake_reset(&fk);
+	fake_recv(&fk);
+	part_msg(fake_send(&fk), named_region_msg(0, 3, "rxq0"));
+	fake_start(&fk);
+	ctl(&r, "show", "3", NULL);
+	fake_wait(&fk);
+	ok(r.status == 0 && strstr(r.out, "comm:      reader\nname:      rxq0\n"),
+	   "show: a name: line after comm:");
+}
+
+/* What read_print_rates() prints of idx[0..n) in format, into buf. */
+static unsigned int rates_text(char *buf, size_t size,
+			       enum print_format format, const uint32_t *idx,
+			       const char *const *names,
+			       unsigned int n, const uint64_t *before,
+			       const uint64_t *after, uint64_t elapsed_ns)
+{
+	FILE *fp = tmpfile();
+	struct printer p;
+	unsigned int changed;
+
+	if (!fp)
+		abort();
+	print_begin_array(&p, fp, format);
+	changed = read_print_rates(&p, idx, names, n, 0, before, after,
+				   elapsed_ns);
+	print_end(&p);
+	slurp(fp, buf, size);
+	return changed;
+}
+
+static void test_read_printers(void)
+{
+	static const uint32_t idx[] = { 4, 1, 2 };
+	static const char *const names[] = { "rx_drops", NULL, NULL };
+	static const uint64_t before[] = { 0, 10, 20, 30, UINT64_MAX - 4 };
+	static const uint64_t after[] = { 0, 15, 20, 30, 5 };
+	uint64_t ns = 0;
+	char buf[256];
+
+	ok(!read_parse_interval("1", &ns) && ns == 1000000000ULL,
+	   "interval 1: a second");
+	ok(!read_parse_interval("0.25", &ns) && ns == 250000000ULL,
+	   "interval 0.25: a quarter second");
+	ok(!read_parse_interval("86400", &ns) && ns == 86400000000000ULL,
+	   "interval 86400: a day");
+	ok(!read_parse_interval("0.000000001", &ns) && ns == 1,
+	   "interval 0.000000001: a nanosecond");
+	ok(read_parse_interval("0.0000000001", &ns) == -EINVAL,
+	   "interval finer than a nanosecond: -EINVAL");
+	ok(read_parse_interval("0.0", &ns) == -EINVAL, "interval 0.0: -EINVAL");
+	ok(read_parse_interval(".5", &ns) == -EINVAL, "interval .5: -EINVAL");
+	ok(read_parse_interval("1s", &ns) == -EINVAL, "interval 1s: -EINVAL");
+	ok(read_parse_interval("99999999999999999999", &ns) == -EINVAL,
+	   "interval that overflows: -EINVAL");
+
+	/* Rates over half a second; counter 4 wraps (modulo 2^64). */
+	is_int(rates_text(buf, sizeof(buf), PRINT_FORMAT_TEXT, idx, names, 3,
+			  before, after, 500000000), 2,
+	       "rates: two counters changed");
+	is_str(buf, "4 rx_drops 20.00\n1 - 10.00\n",
+	       "rates: INDEX NAME RATE per second (- unnamed), unchanged ones left out");
+
+	rates_text(buf, sizeof(buf), PRINT_FORMAT_JSON, idx + 1, names + 1, 2,
+		   before, after, 2000000000);
+	is_str(buf, "[{\"index\":1,\"rate\":2.50}]\n",
+	       "rates -j: {index, rate} without a name");
+
+	rates_text(buf, sizeof(buf), PRINT_FORMAT_JSON, idx, names, 1, before,
+		   after, 1000000000);
+	is_str(buf, "[{\"index\":4,\"name\":\"rx_drops\",\"rate\":10.00}]\n",
+	       "rates -j: {index, name, rate}");
+
+	rates_text(buf, sizeof(buf), PRINT_FORMAT_JSON, idx + 2, NULL, 1, before,
+		   after, 1000000000);
+	is_str(buf, "[]\n", "rates -j: nothing changed, an empty array");
+}
+
+/*
+ * Fork a child whose standard output goes to *rfd, for the parent to
+ * read; returns its pid, or 0 in the child.
+ */
+static pid_t fork_piped(int *rfd)
+{
+	int pipefd[2];
 	pid_t child;
-	int pipefd[2], status;
-	char buf[4096];
-	ssize_t n;
 
 	fflush(stdout);
 	if (pipe(pipefd) < 0)
 		abort();
 	child = fork();
+	if (child < 0)
+		abort();
 	if (child == 0) {
+		close(pipefd[0]);
 		dup2(pipefd[1], STDOUT_FILENO);
+		close(pipefd[1]);
+		return 0;
+	}
+	close(pipefd[1]);
+	*rfd = pipefd[0];
+	return child;
+}
+
+/* What the child says on fd, to its end, into buf; fd closed. */
+static void read_child(int fd, char *buf, size_t size)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < size - 1 && (n = read(fd, buf + got, size - 1 - got)) > 0)
+		got += (size_t)n;
+	buf[got] = '\0';
+	close(fd);
+}
+
+/*
+ * read --watch: rates each interval; SIGTERM ends it with status 0. The
+ * fake sends SIGTERM once the third read is asked, which is after the
+ * first rates are out: no guess at how long that takes. In a child, as
+ * a SIGTERM not taken through the signalfd would kill the process.
+ */
+static void test_read_watch(void)
+{
+	struct result r;
+	pid_t child;
+	int fd, status;
+	char buf[1 << 14];
+	unsigned int index[2] = { 0, 0 };
+	double rate[2] = { 0, 0 };
+
+	child = fork_piped(&fd);
+	if (child == 0) {
+		fake_reset(&fk);
+		script_read_steps(3, 1, 5, 2);
+		fake_start(&fk);
+		ctl(&r, "read", "--watch", "0.5", "3", "1", "5", NULL);
+		printf("status=%d fake=%d err=%s|out=%s", r.status,
+		       fake_wait(&fk), r.err, r.out);
+		fflush(stdout);
+		_exit(0);
+	}
+	read_child(fd, buf, sizeof(buf));
+	waitpid(child, &status, 0);
+	if (!ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		"read --watch: SIGTERM does not kill the process"))
+		printf("# status %#x, said: %s\n", status, buf);
+	ok(!strncmp(buf, "status=0 fake=0 err=|out=", 25),
+	   "read --watch: SIGTERM: exit 0, nothing on stderr, every read asked");
+	/*
+	 * 50 more each read. The second read is 0.5 s or more after the
+	 * first: at most 100 a second. The third keeps to the schedule, so
+	 * it may follow a late second by less than 0.5 s: any rate.
+	 */
+	if (!ok(sscanf(buf, "status=0 fake=0 err=|out=%u - %lf\n%u - %lf",
+		       &index[0], &rate[0], &index[1], &rate[1]) == 4 &&
+		index[0] == 1 && rate[0] > 0 && rate[0] <= 100.5 &&
+		index[1] == 1 && rate[1] > 0,
+		"read --watch: counter 1's rate (50 in 0.5 s or more, then on schedule) each interval, counter 5 unchanged left out"))
+		printf("# said: %s\n", buf);
+	ok(!strstr(buf, "out=5 ") && !strstr(buf, "\n5 "),
+	   "read --watch: no line for the counter that did not change");
+	ok(strchr(buf, '\n') && strchr(strchr(buf, '\n') + 1, '\n') &&
+	   !strchr(strchr(strchr(buf, '\n') + 1, '\n') + 1, '\n'),
+	   "read --watch: two intervals, then the signal ends it");
+}
+
+/* SIGTERM: a clean exit 0, the signal consumed. */
+static void test_watch_signal(void)
+{
+	struct result r;
+	pid_t child;
+	int fd, status;
+	char buf[4096];
+
+	child = fork_piped(&fd);
+	if (child == 0) {
 		script_watch(0);
 		ctl(&r, "watch", "--ready", NULL);
 		fake_wait(&fk);
@@ -1104,7 +1707,6 @@ static void test_watch_signal(void)
 		fflush(stdout);
 		_exit(0);
 	}
-	close(pipefd[1]);
 	/*
 	 * Once watch says "ready" it has blocked SIGTERM and takes it
 	 * through its signalfd (the fake kernel's thread blocks every
@@ -1114,9 +1716,7 @@ static void test_watch_signal(void)
 	for (int i = 0; i < 1000 && !stderr_is(child, "ready\n"); i++)
 		usleep(10 * 1000);
 	kill(child, SIGTERM);
-	n = read(pipefd[0], buf, sizeof(buf) - 1);
-	buf[n > 0 ? n : 0] = '\0';
-	close(pipefd[0]);
+	read_child(fd, buf, sizeof(buf));
 	waitpid(child, &status, 0);
 	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	   "watch: SIGTERM does not kill the process");
@@ -1190,12 +1790,810 @@ static void test_status(void)
 		 "7,8", "status -j, newer module: the unknown reason by number");
 }
 
+/* s with its line ends shown as \r and \n, for a test's name. */
+static const char *visible(const char *s, char *buf)
+{
+	char *p = buf;
+
+	for (; *s; s++) {
+		if (*s == '\n' || *s == '\r') {
+			*p++ = '\\';
+			*p++ = *s == '\n' ? 'n' : 'r';
+		} else {
+			*p++ = *s;
+		}
+	}
+	*p = '\0';
+	return buf;
+}
+
+/*
+ * How batch_split() takes a line apart: the words joined by '|', or
+ * what it returns instead. argv has exactly the room it asks for, so
+ * valgrind would see a word too many.
+ */
+static void test_split(void)
+{
+	static const struct {
+		const char *line;
+		int ret;
+		const char *words;	/* or the quote left open */
+	} cases[] = {
+		{ "attach --pid 1234 --addr 0x7f0000000000 --len 4096\n", 7,
+		  "attach|--pid|1234|--addr|0x7f0000000000|--len|4096" },
+		{ "  bind\t3 0   timer:1ms  \n", 4, "bind|3|0|timer:1ms" },
+		{ "list\r\n", 1, "list" },
+		{ "", 0, "" },
+		{ "\n", 0, "" },
+		{ " \t\r\n", 0, "" },
+		{ "# a comment\n", 0, "" },
+		{ "   # an indented comment", 0, "" },
+		{ "list # the rest is a comment\n", 1, "list" },
+		{ "list#not a comment", 3, "list#not|a|comment" },
+		{ "bind 3 0 'timer:1ms'", 4, "bind|3|0|timer:1ms" },
+		{ "a 'b c'  \"d  e\"", 3, "a|b c|d  e" },
+		{ "a --pid=\"12\"34 x'y'z", 3, "a|--pid=1234|xyz" },
+		{ "a '' \"\" b", 4, "a|||b" },
+		{ "''", 1, "" },
+		{ "a '#b' \"#c\" \\#d", 4, "a|#b|#c|#d" },
+		{ "a 'x\\y' \"x\\y\"", 3, "a|x\\y|x\\y" },
+		{ "a \"q\\\"q\" \"b\\\\s\" 'i\"s'", 4, "a|q\"q|b\\s|i\"s" },
+		{ "a b\\ c \\'d\\' \\\"e\\\" \\\\", 5, "a|b c|'d'|\"e\"|\\" },
+		{ "a \\\\\n", 2, "a|\\" },
+		{ "a \\\n", BATCH_CONTINUED, "" },
+		{ "a \\", BATCH_CONTINUED, "" },
+		{ "a \"b\\\n", BATCH_CONTINUED, "" },
+		{ "a 'b\\\n", BATCH_UNCLOSED, "'" },
+		{ "a 'b c\n", BATCH_UNCLOSED, "'" },
+		{ "a \"b c", BATCH_UNCLOSED, "\"" },
+		{ "a \"b'c", BATCH_UNCLOSED, "\"" },
+		{ "a 'b\"c' \"d", BATCH_UNCLOSED, "\"" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t len = strlen(cases[i].line);
+		char *line = strdup(cases[i].line);
+		char **argv = malloc((len / 2 + 2) * sizeof(*argv));
+		char got[256] = "", shown[256], quote = 0;
+		int n;
+
+		if (!line || !argv)
+			abort();
+		n = batch_split(line, argv, &quote);
+		if (n == BATCH_UNCLOSED) {
+			got[0] = quote;
+			got[1] = '\0';
+		}
+		for (int w = 0; w < n; w++) {
+			if (w)
+				strcat(got, "|");
+			strcat(got, argv[w]);
+		}
+		ok(n == cases[i].ret && !strcmp(got, cases[i].words) &&
+		   (n < 0 || !argv[n]),
+		   "split '%s': %d '%s'", visible(cases[i].line, shown),
+		   cases[i].ret, cases[i].words);
+		if (n != cases[i].ret || strcmp(got, cases[i].words))
+			printf("#   got %d '%s'\n", n, got);
+		free(argv);
+		free(line);
+	}
+}
+
+/* The batch file the tests write (unlinked at the end). */
+static char batch_path[64];
+
+/* Make the batch file hold the len bytes of text. */
+static void write_batch(const char *text, size_t len)
+{
+	int fd;
+
+	if (!batch_path[0]) {
+		snprintf(batch_path, sizeof(batch_path),
+			 "/tmp/counterctl-batch-XXXXXX");
+		fd = mkstemp(batch_path);
+	} else {
+		fd = open(batch_path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	}
+	if (fd < 0 || write(fd, text, len) != (ssize_t)len || close(fd) < 0)
+		abort();
+}
+
+#define BATCH(text) write_batch(text, sizeof(text) - 1)
+
+/* What "counterctl: FILE:LINE: " begins, into buf, after the text before. */
+static const char *where(char *buf, size_t size, const char *before,
+			 unsigned int line, const char *after)
+{
+	snprintf(buf, size, "%scounterctl: %s:%u: %s", before, batch_path,
+		 line, after);
+	return buf;
+}
+
+/* Script answers, request after request (fake_reset() first). */
+static void answer(struct nl_msg *reply)
+{
+	fake_recv(&fk);
+	part_msg(fake_send(&fk), reply);
+}
+
+static void answer_error(int error, const char *msg)
+{
+	struct tlvs t = { .len = 0 };
+
+	tlv_msg(&t, msg);
+	fake_recv(&fk);
+	part_error(fake_send(&fk), error, &t);
+}
+
+#define ATTACH_LINE "attach --pid 1234 --addr 0x7f0000001000 --len 4096\n"
+#define ATTACH_TEXT "region 3: 504 counters over 1 page(s)\n"
+#define BIND_REFUSED \
+	"counterctl: cannot bind the source: No such file or directory\n" \
+	"counterctl: kernel reports: no such region\n"
+
+/* The last request: ADD of delta to counter 1 of region 3. */
+static bool added(uint64_t delta)
+{
+	struct nlattr *tb[CTRMAP_A_MAX + 1];
+	struct genlmsghdr *g = request(tb);
+
+	return g && g->cmd == CTRMAP_CMD_ADD && tb[CTRMAP_A_DELTA] &&
+	       nla_get_u64(tb[CTRMAP_A_DELTA]) == delta;
+}
+
+/* Run counterctl [-f] -b batch_path, the fake answering n ADDs. */
+static void run_adds(struct result *r, int n, bool force)
+{
+	fake_reset(&fk);
+	for (int i = 0; i < n; i++)
+		answer(act_reply(CTRMAP_CMD_ADD, 3));
+	fake_start(&fk);
+	if (force)
+		ctl(r, "-f", "-b", batch_path, NULL);
+	else
+		ctl(r, "-b", batch_path, NULL);
+	fake_wait(&fk);
+}
+
+/* Three commands: one handle, stop at the first failure or go on. */
+static void test_batch_run(void)
+{
+	char want[1024];
+	struct result r;
+
+	BATCH("# set up a region\n"
+	      "\n"
+	      ATTACH_LINE
+	      "bind 3 0 timer:1ms\n"
+	      "  add 3 1 5 # by hand\n");
+	fake_reset(&fk);
+	answer(attach_reply());
+	answer(act_reply(CTRMAP_CMD_BIND, 3));
+	answer(act_reply(CTRMAP_CMD_ADD, 3));
+	fake_start(&fk);
+	nopens = 0;
+	ctl(&r, "-b", batch_path, NULL);
+	fake_wait(&fk);
+	ended(&r, 0, ATTACH_TEXT, "", "-b FILE: three commands");
+	is_int(fk.nreqs, 3, "-b FILE: three requests");
+	ok(added(5), "-b FILE: the last line's request last");
+	is_int(nopens, 1, "-b FILE: one handle for all the commands");
+
+	BATCH(ATTACH_LINE
+	      "bind 3 0 timer:1ms\n"
+	      "add 3 1 5\n");
+	fake_reset(&fk);
+	answer(attach_reply());
+	answer_error(-ENOENT, "no such region");
+	fake_start(&fk);
+	ctl(&r, "-b", batch_path, NULL);
+	fake_wait(&fk);
+	ended(&r, CTL_EXIT_FAILED, ATTACH_TEXT,
+	      where(want, sizeof(want), BIND_REFUSED, 2, "command failed\n"),
+	      "-b FILE, line 2 fails: its error, the line, status 1");
+	is_int(fk.nreqs, 2, "-b FILE, line 2 fails: line 3 not run");
+
+	fake_reset(&fk);
+	answer(attach_reply());
+	answer_error(-ENOENT, "no such region");
+	answer(act_reply(CTRMAP_CMD_ADD, 3));
+	fake_start(&fk);
+	nopens = 0;
+	ctl(&r, "--force", "--batch", batch_path, NULL);
+	fake_wait(&fk);
+	ended(&r, CTL_EXIT_FAILED, ATTACH_TEXT,
+	      where(want, sizeof(want), BIND_REFUSED, 2, "command failed\n"),
+	      "--force --batch FILE, line 2 fails: goes on, status 1");
+	ok(fk.nreqs == 3 && added(5), "--force: line 3 run");
+	is_int(nopens, 1, "--force: the handle kept after a failure");
+
+	/* A usage error stops the batch with status 2. */
+	BATCH(ATTACH_LINE
+	      "attach --pid\n"
+	      "add 3 1 5\n");
+	fake_reset(&fk);
+	answer(attach_reply());
+	fake_start(&fk);
+	ctl(&r, "-b", batch_path, NULL);
+	fake_wait(&fk);
+	ended(&r, CTL_EXIT_USAGE, ATTACH_TEXT,
+	      where(want, sizeof(want),
+		    "counterctl: attach: option '--pid' needs a value\n"
+		    "Try 'counterctl help attach'.\n", 2, "command failed\n"),
+	      "-b FILE, a bad option on line 2: status 2, the line named");
+	is_int(fk.nreqs, 1, "-b FILE, a bad option on line 2: line 3 not run");
+
+	BATCH("frobnicate\n"
+	      "add 3 1 5\n");
+	run_adds(&r, 1, true);
+	ended(&r, CTL_EXIT_FAILED, "",
+	      where(want, sizeof(want),
+		    "counterctl: unknown command 'frobnicate'\n"
+		    "Try 'counterctl --help'.\n", 1, "command failed\n"),
+	      "-f -b FILE, an unknown command: goes on, status 1");
+	ok(fk.nreqs == 1 && added(5), "-f -b FILE, an unknown command: line 2 run");
+}
+
+/* Where a line begins, continued lines, quotes, and odd files. */
+static void test_batch_lines(void)
+{
+	char want[1024];
+	struct result r;
+
+	BATCH("# one\n"
+	      "\n"
+	      "add 3 1 \\\n"
+	      "  5\n"
+	      "add 3 \\\n"
+	      "  600 1\n");
+	fake_reset(&fk);
+	answer(act_reply(CTRMAP_CMD_ADD, 3));
+	answer_error(-ERANGE, "index past the region's last counter");
+	fake_start(&fk);
+	ctl(&r, "-b", batch_path, NULL);
+	fake_wait(&fk);
+	ended(&r, CTL_EXIT_FAILED, "",
+	      where(want, sizeof(want),
+		    "counterctl: cannot add to the counter: Numerical result out of range\n"
+		    "counterctl: kernel reports: index past the region's last counter\n",
+		    5, "command failed\n"),
+	      "-b FILE: a command continued on the next line is named by its first");
+
+	BATCH("add 3 1 5\n"
+	      "add 3 '1 5\n"
+	      "add 3 1 6\n");
+	run_adds(&r, 1, false);
+	ended(&r, CTL_EXIT_USAGE, "",
+	      where(want, sizeof(want), "", 2, "missing closing '\n"),
+	      "-b FILE, a quote not closed on line 2: status 2, the line named");
+	is_int(fk.nreqs, 1, "-b FILE, a quote not closed: nothing after it run");
+
+	run_adds(&r, 2, true);
+	is_int(r.status, CTL_EXIT_FAILED,
+	       "-f -b FILE, a quote not closed: status 1");
+	ok(fk.nreqs == 2 && added(6), "-f -b FILE, a quote not closed: goes on");
+
+	write_batch("add 3 1 5\nad\0d 3 1 5\n", 22);
+	run_adds(&r, 1, false);
+	ended(&r, CTL_EXIT_USAGE, "",
+	      where(want, sizeof(want), "", 2, "a NUL byte in the line\n"),
+	      "-b FILE, a NUL byte: status 2, the line named");
+
+	BATCH("add 3 1 \\\r\n"
+	      "7\r\n");
+	run_adds(&r, 1, false);
+	ok(r.status == 0 && added(7), "-b FILE of CR LF lines, one continued");
+
+	BATCH("add 3 1 8 \\");
+	run_adds(&r, 1, false);
+	ok(r.status == 0 && added(8),
+	   "-b FILE: a backslash at the very end continues nothing");
+
+	BATCH("\n# nothing to do\n");
+	fake_reset(&fk);
+	nopens = 0;
+	ctl(&r, "-b", batch_path, NULL);
+	ended(&r, 0, "", "", "-b FILE without commands: status 0, silent");
+	is_int(nopens, 0, "-b FILE without commands: no handle opened");
+
+	nopens = 0;
+	ctl(&r, "-b", "/nonexistent/batch", NULL);
+	ended(&r, CTL_EXIT_FAILED, "",
+	      "counterctl: cannot open /nonexistent/batch: No such file or directory\n",
+	      "-b of a missing file: status 1, says so");
+	ctl(&r, "-f", "-b", "/nonexistent/batch", NULL);
+	is_int(r.status, CTL_EXIT_FAILED, "-f -b of a missing file: status 1");
+	is_int(nopens, 0, "-b of a missing file: no handle opened");
+}
+
+/* monitor and read --watch are refused; -j and -p; standard input. */
+static void test_batch_options(void)
+{
+#define ENDLESS "cannot run in a batch (-b): it runs until it is stopped"
+	static const struct {
+		const char *line, *cmd, *why;
+	} refused[] = {
+		{ "monitor --count 1", "monitor", ENDLESS },
+		{ "watch", "monitor", ENDLESS },
+		{ "w", "monitor", ENDLESS },
+		{ "read --watch 1 3", "read", "--watch " ENDLESS },
+		{ "read 3 1 -w 0.5", "read", "--watch " ENDLESS },
+		{ "read --watch=2 3 5", "read", "--watch " ENDLESS },
+	};
+#undef ENDLESS
+	char want[1024], text[64], name[128], said[256];
+	struct result r;
+
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		snprintf(text, sizeof(text), "%s\nadd 3 1 5\n", refused[i].line);
+		write_batch(text, strlen(text));
+		fake_reset(&fk);
+		nopens = 0;
+		ctl(&r, "-b", batch_path, NULL);
+		snprintf(name, sizeof(name),
+			 "-b FILE, '%s': refused, the line named",
+			 refused[i].line);
+		snprintf(said, sizeof(said),
+			 "counterctl: %s: %s\nTry 'counterctl help %s'.\n",
+			 refused[i].cmd, refused[i].why, refused[i].cmd);
+		ended(&r, CTL_EXIT_USAGE, "",
+		      where(want, sizeof(want), said, 1, "command failed\n"),
+		      name);
+		ok(nopens == 0 && fk.nreqs == 0,
+		   "-b FILE, '%s': nothing opened or sent", refused[i].line);
+	}
+
+	BATCH(ATTACH_LINE
+	      "add 3 1 5\n"
+	      ATTACH_LINE);
+	fake_reset(&fk);
+	answer(attach_reply());
+	answer(act_reply(CTRMAP_CMD_ADD, 3));
+	answer(attach_reply());
+	fake_start(&fk);
+	ctl(&r, "-j", "-b", batch_path, NULL);
+	fake_wait(&fk);
+	ended(&r, 0,
+	      "{\"id\":3,\"ncounters\":504,\"npages\":1}\n"
+	      "{\"id\":3,\"ncounters\":504,\"npages\":1}\n", "",
+	      "-j -b FILE: -j for every line, one JSON document each");
+	check_jq(r.out, "[., input] | map(.id)", "[3,3]",
+		 "-j -b FILE: two valid JSON documents, as jq reads them");
+
+	BATCH("attach -p --pid 1 --addr 8 --len 72\n"
+	      ATTACH_LINE);
+	fake_reset(&fk);
+	answer(attach_reply());
+	answer(attach_reply());
+	fake_start(&fk);
+	ctl(&r, "-b", batch_path, NULL);
+	fake_wait(&fk);
+	ended(&r, 0,
+	      "{\n"
+	      "    \"id\": 3,\n"
+	      "    \"ncounters\": 504,\n"
+	      "    \"npages\": 1\n"
+	      "}\n"
+	      ATTACH_TEXT, "",
+	      "-b FILE: -p after a line's command is for that line alone");
+
+	stdin_text = ATTACH_LINE "add 3 1 9\n";
+	fake_reset(&fk);
+	answer(attach_reply());
+	answer(act_reply(CTRMAP_CMD_ADD, 3));
+	fake_start(&fk);
+	ctl(&r, "-b", "-", NULL);
+	fake_wait(&fk);
+	ended(&r, 0, ATTACH_TEXT, "", "-b -: the commands from standard input");
+	ok(fk.nreqs == 2 && added(9), "-b -: both run");
+
+	stdin_text = "add 3 1 9\nadd 3 1 1 1\n";
+	fake_reset(&fk);
+	answer(act_reply(CTRMAP_CMD_ADD, 3));
+	fake_start(&fk);
+	ctl(&r, "--batch=-", NULL);
+	fake_wait(&fk);
+	ended(&r, CTL_EXIT_USAGE, "",
+	      "counterctl: add: unexpected argument '1'\n"
+	      "Try 'counterctl help add'.\n"
+	      "counterctl: -:2: command failed\n",
+	      "--batch=-, line 2 fails: named as -:2");
+	stdin_text = NULL;
+}
+
+/*
+ * text through promtool check metrics (promtool.h): it must parse, and
+ * the linter may say one thing only: that the family ctrmap_counter_total
+ * has its type in its name. That name is the one ctrmap chose; anything
+ * else the linter finds (a family without HELP, a counter not named
+ * _total) fails.
+ */
+static void check_promtool(const char *text, const char *name)
+{
+	static const char name_lint[] =
+		"ctrmap_counter_total metric name should not include type 'counter'\n";
+	char out[4096];
+	int status;
+
+	if (!have_promtool()) {
+		skip_env(name, "promtool not installed (Debian package prometheus; tests/lib/deps installs it)");
+		return;
+	}
+	status = promtool_check(text, out, sizeof(out));
+	if (!ok(status == 0 || (status == 3 && !strcmp(out, name_lint)),
+		"%s (promtool check metrics)", name))
+		printf("#   promtool: status %d: %s", status, out);
+}
+
+/* The module's figures as stats_reply() has them, reasons 0x1e. */
+#define EXPORT_STATS							\
+	"# HELP ctrmap_regions Regions attached now, of all processes.\n" \
+	"# TYPE ctrmap_regions gauge\n"					\
+	"ctrmap_regions 3\n"						\
+	"# HELP ctrmap_pinned_pages Pages pinned for regions now, of all processes.\n" \
+	"# TYPE ctrmap_pinned_pages gauge\n"				\
+	"ctrmap_pinned_pages 12\n"
+#define EXPORT_DETACHES							\
+	"# HELP ctrmap_detaches_total Regions torn down since the module was loaded, by reason.\n" \
+	"# TYPE ctrmap_detaches_total counter\n"			\
+	"ctrmap_detaches_total{reason=\"request\"} 4\n"			\
+	"ctrmap_detaches_total{reason=\"exit\"} 5\n"			\
+	"ctrmap_detaches_total{reason=\"unmapped\"} 6\n"		\
+	"ctrmap_detaches_total{reason=\"unload\"} 7\n"
+#define EXPORT_COUNTERS_HEAD						\
+	"# HELP ctrmap_counter_total The value of each counter of each region the exporter may act on.\n" \
+	"# TYPE ctrmap_counter_total counter\n"
+#define EXPORT_REGION_3							\
+	"ctrmap_counter_total{region=\"3\",region_name=\"rxq0\",index=\"0\",name=\"\",pid=\"1234\",comm=\"reader\",source=\"timer:1ms\"} 0\n" \
+	"ctrmap_counter_total{region=\"3\",region_name=\"rxq0\",index=\"1\",name=\"bytes\",pid=\"1234\",comm=\"reader\",source=\"\"} 1000\n" \
+	"ctrmap_counter_total{region=\"3\",region_name=\"rxq0\",index=\"2\",name=\"\",pid=\"1234\",comm=\"reader\",source=\"irq:11\"} 18446744073709551615\n"
+#define EXPORT_REGION_12						\
+	"ctrmap_counter_total{region=\"12\",region_name=\"\",index=\"0\",name=\"\",pid=\"99999\",comm=\"we\\\"ird\\\\co\\nmm\",source=\"\"} 5\n" \
+	"ctrmap_counter_total{region=\"12\",region_name=\"\",index=\"1\",name=\"\",pid=\"99999\",comm=\"we\\\"ird\\\\co\\nmm\",source=\"\"} 7\n"
+/* "café" and a character cut after its first byte: U+FFFD. */
+#define EXPORT_REGION_13						\
+	"ctrmap_counter_total{region=\"13\",region_name=\"\",index=\"0\",name=\"\",pid=\"7\",comm=\"caf\xc3\xa9\xef\xbf\xbd\",source=\"\"} 42\n"
+#define EXPORT_ALL							\
+	EXPORT_STATS EXPORT_DETACHES EXPORT_COUNTERS_HEAD		\
+	EXPORT_REGION_3 EXPORT_REGION_12 EXPORT_REGION_13
+
+/* A GET dump message of a region of n counters, with their values. */
+static struct nl_msg *export_region_msg(int flags, uint32_t id, uint32_t pid,
+					const char *comm,
+					unsigned int nbindings, uint32_t n,
+					const uint64_t *values)
+{
+	struct nl_msg *msg = region_msg_n(flags, id, pid, comm, nbindings, 0,
+					  n);
+
+	if (nla_put_u32(msg, CTRMAP_A_FIRST_INDEX, 0) < 0 ||
+	    nla_put(msg, CTRMAP_A_VALUES, (int)(n * sizeof(*values)),
+		    values) < 0)
+		abort();
+	/* Region 3 is named, and its counter 1. */
+	if (id == 3) {
+		struct nlattr *all, *c;
+
+		if (nla_put_string(msg, CTRMAP_A_NAME, "rxq0") < 0)
+			abort();
+		all = nla_nest_start(msg, CTRMAP_A_COUNTERS);
+		c = nla_nest_start(msg, CTRMAP_A_COUNTER);
+		if (nla_put_u32(msg, CTRMAP_COUNTER_A_INDEX, 1) < 0 ||
+		    nla_put_string(msg, CTRMAP_COUNTER_A_NAME, "bytes") < 0)
+			abort();
+		nla_nest_end(msg, c);
+		nla_nest_end(msg, all);
+	}
+	return msg;
+}
+
+/*
+ * Script steps: a dump of the regions of EXPORT_REGION_* in mask (bit 0:
+ * 3, bit 1: 12, bit 2: 13), flagged interrupted if intr.
+ */
+static void script_export_dump(unsigned int mask, bool intr)
+{
+	static const uint64_t v3[] = { 0, 1000, UINT64_MAX };
+	static const uint64_t v12[] = { 5, 7 }, v13[] = { 42 };
+	int flags = NLM_F_MULTI | (intr ? NLM_F_DUMP_INTR : 0);
+	struct fake_step *s;
+
+	fake_recv(&fk);
+	s = fake_send(&fk);
+	if (mask & 1)
+		part_msg(s, export_region_msg(flags, 3, 1234, "reader", 2, 3,
+					      v3));
+	if (mask & 2)
+		part_msg(s, export_region_msg(flags, 12, 99999,
+					      "we\"ird\\co\nmm", 0, 2, v12));
+	if (mask & 4)
+		part_msg(s, export_region_msg(flags, 13, 7, "caf\xc3\xa9\xc3",
+					      0, 1, v13));
+	part_done(s, 0, NULL);
+}
+
+/* Script: STATS (stats_reply(reasons)), then the dump of mask's regions. */
+static void script_export(uint32_t reasons, unsigned int mask)
+{
+	fake_reset(&fk);
+	fake_recv(&fk);
+	part_msg(fake_send(&fk), stats_reply(reasons));
+	script_export_dump(mask, false);
+	fake_start(&fk);
+}
+
+/* Label values as the text format has them: \, " and newline escaped. */
+static void test_export_escaping(void)
+{
+	static const struct {
+		const char *in, *out, *name;
+	} cases[] = {
+		{ "reader", "reader", "plain text as it is" },
+		{ "a\\b", "a\\\\b", "a backslash doubled" },
+		{ "say \"hi\"", "say \\\"hi\\\"", "a quote escaped" },
+		{ "two\nlines", "two\\nlines", "a newline as \\n" },
+		{ "tab\tcr\r", "tab\tcr\r", "nothing else escaped: tab, CR" },
+		{ "caf\xc3\xa9", "caf\xc3\xa9", "UTF-8 as it is" },
+		{ "cut\xc3", "cut\xef\xbf\xbd", "a character cut: U+FFFD" },
+		{ "\xff\xe2\x82", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd",
+		  "each byte of invalid UTF-8: U+FFFD" },
+		{ "", "", "empty" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char buf[64];
+		FILE *fp = tmpfile();
+
+		if (!fp)
+			abort();
+		export_label_value(fp, cases[i].in);
+		slurp(fp, buf, sizeof(buf));
+		is_str(buf, cases[i].out, "label value: %s", cases[i].name);
+	}
+}
+
+static void test_export(void)
+{
+	struct nlattr *tb[CTRMAP_A_MAX + 1];
+	struct genlmsghdr *g;
+	struct result r;
+
+	USAGE("export without a format", "expected the format: --openmetrics",
+	      "export");
+	USAGE("export extra argument", "unexpected argument 'x'",
+	      "export", "--openmetrics", "x");
+	USAGE("-j export", "-j and -p do not apply", "-j", "export",
+	      "--openmetrics");
+	USAGE("export -p", "-j and -p do not apply", "export", "-p",
+	      "--openmetrics");
+	USAGE("export -o without a value", "option '-o' needs a value",
+	      "export", "--openmetrics", "-o");
+	USAGE("export --output without a value",
+	      "option '--output' needs a value", "export", "--openmetrics",
+	      "--output");
+	USAGE("export -o ''", "option '-o' needs a file name",
+	      "export", "--openmetrics", "-o", "");
+
+	script_export(0x1e, 7);
+	ctl(&r, "export", "--openmetrics", NULL);
+	fake_wait(&fk);
+	ended(&r, 0, EXPORT_ALL, "",
+	      "export --openmetrics: the module's figures, then a sample per counter, labels escaped");
+	g = request(tb);
+	ok(fk.nreqs == 2 && g && g->cmd == CTRMAP_CMD_GET &&
+	   (((struct nlmsghdr *)fk.req)->nlmsg_flags & NLM_F_DUMP) &&
+	   tb[CTRMAP_A_FIRST_INDEX] &&
+	   nla_get_u32(tb[CTRMAP_A_FIRST_INDEX]) == 0 &&
+	   !tb[CTRMAP_A_COUNT] && !tb[CTRMAP_A_REGION_ID] &&
+	   !tb[CTRMAP_A_PID],
+	   "export: STATS, then one GET dump of every region with every value");
+	check_promtool(r.out, "export: three regions and the module's figures");
+
+	/* A newer module's reason, by number; no region: no counters. */
+	script_export(0x3e, 0);
+	ctl(&r, "ex", "--openmetrics", NULL);
+	fake_wait(&fk);
+	ended(&r, 0,
+	      EXPORT_STATS EXPORT_DETACHES
+	      "ctrmap_detaches_total{reason=\"5\"} 8\n", "",
+	      "export, no region: the module's figures only; a reason this tool has no name for by number");
+	check_promtool(r.out, "export, no region");
+
+	/* An older module, without the reason unload: none of it. */
+	script_export(0x0e, 0);
+	ctl(&r, "export", "--openmetrics", NULL);
+	fake_wait(&fk);
+	ok(r.status == 0 && strstr(r.out, "{reason=\"unmapped\"} 6\n") &&
+	   !strstr(r.out, "unload"),
+	   "export, an older module: the reasons it sent");
+
+	/* A list that changed while it was read is read again, whole. */
+	fake_reset(&fk);
+	fake_recv(&fk);
+	part_msg(fake_send(&fk), stats_reply(0x1e));
+	script_export_dump(1, true);
+	script_export_dump(2, false);
+	fake_start(&fk);
+	ctl(&r, "export", "--openmetrics", NULL);
+	fake_wait(&fk);
+	ended(&r, 0,
+	      EXPORT_STATS EXPORT_DETACHES EXPORT_COUNTERS_HEAD EXPORT_REGION_12,
+	      "", "export, a dump interrupted once: only what the second read saw");
+
+	script_error(-EPERM, NULL, -1, -1);
+	ctl(&r, "export", "--openmetrics", NULL);
+	fake_wait(&fk);
+	ended(&r, 1, "",
+	      "counterctl: cannot read the module's statistics: Operation not permitted\n",
+	      "export, STATS refused: exit 1, nothing printed");
+
+	fake_reset(&fk);
+	fake_recv(&fk);
+	part_msg(fake_send(&fk), stats_reply(0x1e));
+	fake_recv(&fk);
+	part_done(fake_send(&fk), -ENOMEM, NULL);
+	fake_start(&fk);
+	ctl(&r, "export", "--openmetrics", NULL);
+	fake_wait(&fk);
+	ended(&r, 1, "",
+	      "counterctl: cannot list the regions: Cannot allocate memory\n",
+	      "export, the dump fails: exit 1, nothing printed");
+}
+
+/* The names in directory dir but . and .., joined by spaces. */
+static const char *dir_entries(const char *dir, char *buf, size_t size)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (!d)
+		return buf;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? " " : "",
+				      e->d_name);
+		if (n >= size)
+			abort();
+	}
+	closedir(d);
+	return buf;
+}
+
+static void read_text(const char *path, char *buf, size_t size)
+{
+	FILE *fp = fopen(path, "r");
+
+	buf[0] = '\0';
+	if (fp)
+		slurp(fp, buf, size);
+}
+
+/* export -o FILE: FILE replaced whole, by a rename, or left alone. */
+static void test_export_file(void)
+{
+	char dir[] = "/tmp/ctrmap-export.XXXXXX", path[64], missing[96];
+	char text[8192], names[256], err[256], cwd[4096];
+	mode_t old_mask = umask(022);
+	struct stat st0, st1;
+	struct result r;
+	FILE *fp;
+
+	if (!mkdtemp(dir) || !getcwd(cwd, sizeof(cwd)))
+		abort();
+	snprintf(path, sizeof(path), "%s/ctrmap.prom", dir);
+	fp = fopen(path, "w");
+	if (!fp || fputs("old\n", fp) == EOF || fclose(fp) == EOF ||
+	    stat(path, &st0) < 0)
+		abort();
+
+	script_export(0x1e, 7);
+	ctl(&r, "export", "--openmetrics", "-o", path, NULL);
+	fake_wait(&fk);
+	ended(&r, 0, "", "", "export -o FILE: exit 0, nothing printed");
+	read_text(path, text, sizeof(text));
+	is_str(text, EXPORT_ALL, "export -o FILE: FILE has the text");
+	ok(stat(path, &st1) == 0 && st1.st_ino != st0.st_ino,
+	   "export -o FILE: FILE replaced by another file (renamed over it), not rewritten");
+	is_int(st1.st_mode & 07777, 0644,
+	       "export -o FILE, umask 022: mode 0644 (node_exporter runs as another user)");
+	is_str(dir_entries(dir, names, sizeof(names)), "ctrmap.prom",
+	       "export -o FILE: no temporary file left");
+
+	umask(027);
+	script_export(0x1e, 0);
+	ctl(&r, "export", "--openmetrics", "--output", path, NULL);
+	fake_wait(&fk);
+	read_text(path, text, sizeof(text));
+	ok(r.status == 0 && !strcmp(text, EXPORT_STATS EXPORT_DETACHES),
+	   "export --output FILE: the new text");
+	ok(stat(path, &st1) == 0 && (st1.st_mode & 07777) == 0640,
+	   "export -o FILE, umask 027: mode 0640, as the umask says");
+	umask(022);
+
+	/* A failure leaves FILE as it was, and nothing beside it. */
+	fake_reset(&fk);
+	fake_recv(&fk);
+	part_msg(fake_send(&fk), stats_reply(0x1e));
+	fake_recv(&fk);
+	part_done(fake_send(&fk), -ENOMEM, NULL);
+	fake_start(&fk);
+	ctl(&r, "export", "--openmetrics", "-o", path, NULL);
+	fake_wait(&fk);
+	ended(&r, 1, "",
+	      "counterctl: cannot list the regions: Cannot allocate memory\n",
+	      "export -o FILE, the dump fails: exit 1");
+	read_text(path, text, sizeof(text));
+	is_str(text, EXPORT_STATS EXPORT_DETACHES,
+	       "export -o FILE, the dump fails: FILE as it was");
+	is_str(dir_entries(dir, names, sizeof(names)), "ctrmap.prom",
+	       "export -o FILE, the dump fails: no temporary file left");
+
+	snprintf(missing, sizeof(missing), "%s/none/ctrmap.prom", dir);
+	snprintf(err, sizeof(err),
+		 "counterctl: cannot write %s: No such file or directory\n",
+		 missing);
+	script_export(0x1e, 1);
+	ctl(&r, "export", "--openmetrics", "-o", missing, NULL);
+	fake_wait(&fk);
+	ended(&r, 1, "", err, "export -o into a directory that does not exist: exit 1, says so");
+
+	/* A name without a directory: the current one. */
+	if (chdir(dir) < 0)
+		abort();
+	script_export(0x1e, 1);
+	ctl(&r, "export", "--openmetrics", "-o", "here.prom", NULL);
+	fake_wait(&fk);
+	read_text("here.prom", text, sizeof(text));
+	ok(r.status == 0 &&
+	   !strcmp(text, EXPORT_STATS EXPORT_DETACHES EXPORT_COUNTERS_HEAD
+		   EXPORT_REGION_3),
+	   "export -o NAME: NAME in the current directory");
+	dir_entries(dir, names, sizeof(names));
+	if (!ok(!strcmp(names, "ctrmap.prom here.prom") ||
+		!strcmp(names, "here.prom ctrmap.prom"),
+		"export -o NAME: no temporary file left"))
+		printf("#   in the directory: %s\n", names);
+	if (chdir(cwd) < 0)
+		abort();
+
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/here.prom", dir);
+	unlink(path);
+	rmdir(dir);
+	umask(old_mask);
+}
+
+/* read in a batch: on the batch's handle (read --watch: above). */
+static void test_batch_read(void)
+{
+	struct result r;
+
+	BATCH("read 3 5 1\n"
+	      "add 3 1 5\n");
+	fake_reset(&fk);
+	script_read_steps(1, 1, 5, -1);
+	answer(act_reply(CTRMAP_CMD_ADD, 3));
+	fake_start(&fk);
+	nopens = 0;
+	ctl(&r, "-b", batch_path, NULL);
+	fake_wait(&fk);
+	ended(&r, 0, "5 - 5000\n1 - 1000\n", "",
+	      "-b FILE with a read line: its values, then the next line");
+	ok(fk.nreqs == 3 && added(5), "-b FILE with a read line: line 2 run");
+	is_int(nopens, 1, "-b FILE with a read line: one handle for both");
+}
+
 int main(void)
 {
 	struct ctrmap_handle *probe;
 	int err = fake_open(&fk);
 
 	test_numbers();
+	test_split();
 	if (!err)
 		err = fake_handle(&fk, &probe);
 	if (err) {
@@ -1214,6 +2612,20 @@ int main(void)
 	test_monitor();
 	test_monitor_filters();
 	test_watch_signal();
+	test_read();
+	test_show_values();
+	test_read_printers();
+	test_read_watch();
+	test_names();
+	test_export_escaping();
+	test_export();
+	test_export_file();
+	test_batch_run();
+	test_batch_lines();
+	test_batch_options();
+	test_batch_read();
+	if (batch_path[0])
+		unlink(batch_path);
 	fake_close(&fk);
 	return done_testing();
 }

@@ -424,6 +424,8 @@ static const struct ctrmap_region_info odd_regions[] = {
 		.nbindings = 2, .bindings = odd_bindings,
 	},
 	{
+		/* sz says it has a name; the first one predates names. */
+		.sz = sizeof(struct ctrmap_region_info), .name = "rx_queue0",
 		.id = 2, .pid = 5, .npages = 1, .ncounters = 1,
 		.state = 7, .comm = "",
 		.addr = 0, .len = 72,
@@ -443,17 +445,18 @@ static void test_list(void)
 	char out[256];
 
 	is_str(text,
-	       "ID PID COMM        ADDR               LEN                  PAGES COUNTERS STATE    BINDINGS\n"
-	       "1  0   tab?q\"\xff?[2J 0xffffffffffffffff 18446744073709551615 0     0        detached 7=type:9,4294967295=timer:1500ns\n"
-	       "2  5               0x0                72                   1     1        7        -\n",
-	       "list: control characters made '?', unknown state and source by number");
+	       "ID PID COMM        NAME      ADDR               LEN                  PAGES COUNTERS STATE    BINDINGS\n"
+	       "1  0   tab?q\"\xff?[2J -         0xffffffffffffffff 18446744073709551615 0     0        detached 7=type:9,4294967295=timer:1500ns\n"
+	       "2  5               rx_queue0 0x0                72                   1     1        7        -\n",
+	       "list: control characters made '?', unknown state and source by number, a name or -");
 	is_str(json,
 	       "[{\"id\":1,\"pid\":0,\"comm\":\"tab\\tq\\\"\\ufffd\\u001b[2J\","
 	       "\"addr\":18446744073709551615,\"len\":18446744073709551615,"
 	       "\"npages\":0,\"ncounters\":0,\"state\":\"detached\","
 	       "\"bindings\":[{\"index\":7,\"source\":\"type:9\"},"
 	       "{\"index\":4294967295,\"source\":\"timer:1500ns\"}]},"
-	       "{\"id\":2,\"pid\":5,\"comm\":\"\",\"addr\":0,\"len\":72,"
+	       "{\"id\":2,\"pid\":5,\"comm\":\"\",\"name\":\"rx_queue0\","
+	       "\"addr\":0,\"len\":72,"
 	       "\"npages\":1,\"ncounters\":1,\"state\":\"7\",\"bindings\":[]}]\n",
 	       "list: JSON escapes the name");
 	if (have_jq()) {

@@ -173,6 +173,33 @@ struct ctrmap_attach_reply {
 int ctrmap_attach(struct ctrmap_handle *h, uint32_t pid, uint64_t addr,
 		  uint64_t len, struct ctrmap_attach_reply *out);
 
+/* What ctrmap_attach_ext() takes besides the range (0.2). */
+struct ctrmap_attach_opts {
+	size_t sz;		/* sizeof(struct ctrmap_attach_opts) */
+	const char *name;	/* the region's name (see ctrmap_name()), or NULL */
+};
+
+/*
+ * ctrmap_attach() with options (0.2); opts may be NULL. A name the kernel
+ * refuses fails the attach, and nothing is attached.
+ */
+int ctrmap_attach_ext(struct ctrmap_handle *h, uint32_t pid, uint64_t addr,
+		      uint64_t len, const struct ctrmap_attach_opts *opts,
+		      struct ctrmap_attach_reply *out);
+
+/*
+ * Name counter index of region id, or the region itself with index
+ * CTRMAP_NAME_REGION; name NULL removes the name (0.2). A name is 1 to
+ * CTRMAP_NAME_MAX - 1 bytes: a letter or '_', then letters, digits, '_',
+ * '.', ':' or '-'. -EINVAL for another name, -EEXIST if another counter of
+ * the region has it, -ENOSPC past CTRMAP_NAMES_MAX named counters, -ENOENT
+ * to remove a name that is not there (or no such region), -ERANGE for an
+ * index past the region's counters.
+ */
+#define CTRMAP_NAME_REGION UINT32_MAX
+int ctrmap_name(struct ctrmap_handle *h, uint32_t id, uint32_t index,
+		const char *name);
+
 /* Tear region id down now (detach reason "request"). */
 int ctrmap_detach(struct ctrmap_handle *h, uint32_t id);
 
@@ -230,6 +257,12 @@ struct ctrmap_binding_info {
 	const struct ctrmap_source *source;	/* what increments it */
 };
 
+struct ctrmap_name_info {
+	size_t sz;		/* set by the library */
+	uint32_t index;		/* the counter */
+	char name[CTRMAP_NAME_MAX];	/* NUL-terminated */
+};
+
 struct ctrmap_region_info {
 	size_t sz;		/* set by the library */
 	uint32_t id;
@@ -246,10 +279,32 @@ struct ctrmap_region_info {
 	/* Each page, with CTRMAP_GET_VERBOSE (needs CAP_SYS_ADMIN). */
 	unsigned int npage_info;
 	const struct ctrmap_page_info *const *pages;
+	/*
+	 * Added in 0.2 (CTRMAP_HAS_FIELD): with CTRMAP_GET_VALUES, every
+	 * counter's value, values[i] of counter i (nvalues == ncounters);
+	 * else 0 and NULL.
+	 */
+	unsigned int nvalues;
+	const uint64_t *values;
+	/*
+	 * Added in 0.2 (CTRMAP_HAS_FIELD): the region's name ("" if it has
+	 * none), and its named counters in counter order (ctrmap_name()).
+	 */
+	char name[CTRMAP_NAME_MAX];
+	unsigned int nnames;
+	const struct ctrmap_name_info *const *names;
 };
+
+/*
+ * The name of counter index of r, or NULL if it has none (or r comes from
+ * a library older than 0.2, without names) (0.2).
+ */
+const char *ctrmap_counter_name(const struct ctrmap_region_info *r,
+				uint32_t index);
 
 /* ctrmap_get() and ctrmap_list() flags */
 #define CTRMAP_GET_VERBOSE 1u	/* also each page's PFN and pin state */
+#define CTRMAP_GET_VALUES 2u	/* also every counter's value (0.2) */
 
 /*
  * Called once per region; r and the arrays it points to are valid during
@@ -260,8 +315,10 @@ typedef int (*ctrmap_region_cb)(const struct ctrmap_region_info *r,
 				void *arg);
 
 /*
- * Describe region id (GET do): cb is called once. -EINVAL for unknown
- * flags; -ENOENT if there is no such region (or it is not the caller's).
+ * Describe region id (GET do; with CTRMAP_GET_VALUES a dump of that region,
+ * whose values may take several messages): cb is called once. -EINVAL for
+ * unknown flags; -ENOENT if there is no such region (or it is not the
+ * caller's).
  */
 int ctrmap_get(struct ctrmap_handle *h, uint32_t id, unsigned int flags,
 	       ctrmap_region_cb cb, void *arg);
@@ -273,6 +330,25 @@ int ctrmap_get(struct ctrmap_handle *h, uint32_t id, unsigned int flags,
  */
 int ctrmap_list(struct ctrmap_handle *h, uint32_t pid, unsigned int flags,
 		ctrmap_region_cb cb, void *arg);
+
+/*
+ * Read counters [first, first + count) of region id from the kernel (GET
+ * with a range; added in 0.2), for any process that may act on the region,
+ * not only the one that maps it. values has room for count values; *nread
+ * (may be NULL) is how many were stored, from values[0] on, even on
+ * failure. Each run of up to 512 values is one consistent snapshot (no
+ * group update half-visible); a longer range is read in several.
+ * Returns 0 with *nread == count, or:
+ *   -EINVAL  count is 0 or values is NULL (nothing is sent);
+ *   -ENOENT  no such region, or not the caller's to act on; also when the
+ *            region was detached part-way (*nread says how far it got);
+ *   -ERANGE  the range goes past the region's last counter
+ *            (ctrmap_errattr(): "first_index" or "count");
+ *   -EPROTO  a reply the protocol does not allow;
+ *   other    the kernel's or the socket's error.
+ */
+int ctrmap_get_values(struct ctrmap_handle *h, uint32_t id, uint32_t first,
+		      uint32_t count, uint64_t *values, uint32_t *nread);
 
 /*
  * Notifications on the "monitor" multicast group. A handle that monitors

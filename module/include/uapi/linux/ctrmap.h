@@ -41,6 +41,8 @@
  *	request:  CTRMAP_A_PID: NLA_U32 (in the caller's PID namespace)
  *	          CTRMAP_A_ADDR: NLA_U64, 8-byte aligned
  *	          CTRMAP_A_LEN: NLA_U64, >= CTRMAP_HDR_SIZE + 8
+ *	          CTRMAP_A_NAME: NLA_NUL_STRING (optional: the region's name,
+ *	              see CTRMAP_CMD_NAME)
  *	reply:    CTRMAP_A_REGION_ID: NLA_U32
  *	          CTRMAP_A_NCOUNTERS: NLA_U32
  *	          CTRMAP_A_NPAGES: NLA_U32
@@ -54,6 +56,10 @@
  *	request:  CTRMAP_A_REGION_ID: NLA_U32 (do; dump filter, optional)
  *	          CTRMAP_A_PID: NLA_U32 (dump filter, optional)
  *	          CTRMAP_A_VERBOSE: NLA_FLAG (pages; needs CAP_SYS_ADMIN)
+ *	          CTRMAP_A_FIRST_INDEX: NLA_U32 (values from this counter on;
+ *	              default 0)
+ *	          CTRMAP_A_COUNT: NLA_U32 (that many values, >= 1; default:
+ *	              up to the last counter)
  *	reply, one message per region:
  *	          CTRMAP_A_REGION_ID: NLA_U32
  *	          CTRMAP_A_PID: NLA_U32
@@ -63,10 +69,16 @@
  *	          CTRMAP_A_NPAGES: NLA_U32
  *	          CTRMAP_A_NCOUNTERS: NLA_U32
  *	          CTRMAP_A_STATE: NLA_U8 (enum ctrmap_state)
+ *	          CTRMAP_A_NAME: NLA_NUL_STRING (if the region has a name)
  *	          CTRMAP_A_BINDINGS: NLA_NESTED
  *	              CTRMAP_A_BINDING: NLA_NESTED
  *	                  CTRMAP_BINDING_A_INDEX: NLA_U32
  *	                  CTRMAP_BINDING_A_SOURCE: NLA_NESTED (as in BIND)
+ *	              ...
+ *	          CTRMAP_A_COUNTERS: NLA_NESTED (the named counters)
+ *	              CTRMAP_A_COUNTER: NLA_NESTED
+ *	                  CTRMAP_COUNTER_A_INDEX: NLA_U32
+ *	                  CTRMAP_COUNTER_A_NAME: NLA_NUL_STRING
  *	              ...
  *	          CTRMAP_A_FIRST_PAGE: NLA_U32 (with CTRMAP_A_PAGES: the index
  *	              of its first page)
@@ -75,10 +87,29 @@
  *	                  CTRMAP_PAGE_A_PFN: NLA_U64
  *	                  CTRMAP_PAGE_A_PINNED: NLA_U8
  *	              ...
+ *	          CTRMAP_A_FIRST_INDEX: NLA_U32 (with CTRMAP_A_VALUES: the
+ *	              index of its first counter)
+ *	          CTRMAP_A_VALUES: NLA_BINARY, __u64 counter values in host
+ *	              byte order, len / 8 of them (with CTRMAP_A_FIRST_INDEX
+ *	              or CTRMAP_A_COUNT in the request)
  *	A dump describes a region that does not fit one message in several
  *	consecutive messages with its id: each repeats the attributes above
  *	CTRMAP_A_BINDINGS and goes on where the last one stopped, the
- *	bindings in counter order, then the pages from CTRMAP_A_FIRST_PAGE.
+ *	bindings in counter order, then the named counters in counter order,
+ *	then the pages from CTRMAP_A_FIRST_PAGE, then the values from
+ *	CTRMAP_A_FIRST_INDEX.
+ *
+ *	Values are asked for by CTRMAP_A_FIRST_INDEX or CTRMAP_A_COUNT, from
+ *	anyone who may act on the region (as every command). A range past the
+ *	region's last counter is refused (ERANGE, naming the attribute). The
+ *	values of one message are one consistent snapshot: no group update
+ *	(see the region above) is half-visible in it; one message holds at
+ *	most 512 of them. A "do" reply carries the first values of the range
+ *	only, as many as one message holds: the next message would start at
+ *	CTRMAP_A_FIRST_INDEX + len / 8. A dump carries them all. A dump of
+ *	several regions (without CTRMAP_A_REGION_ID) takes no range: only
+ *	CTRMAP_A_FIRST_INDEX 0 without CTRMAP_A_COUNT, every counter of each
+ *	region (EINVAL otherwise).
  *
  * CTRMAP_CMD_BIND (do)
  *	request:  CTRMAP_A_REGION_ID: NLA_U32
@@ -110,6 +141,17 @@
  *	          CTRMAP_A_REPLY: NLA_FLAG (optional)
  *	reply:    (with CTRMAP_A_REPLY) CTRMAP_A_REGION_ID, CTRMAP_A_INDEX,
  *	          CTRMAP_A_VALUE: NLA_U64, the counter after the add
+ *
+ * CTRMAP_CMD_NAME (do): name a counter, or the region
+ *	request:  CTRMAP_A_REGION_ID: NLA_U32
+ *	          CTRMAP_A_INDEX: NLA_U32 (the counter; absent: the region)
+ *	          CTRMAP_A_NAME: NLA_NUL_STRING (absent: remove the name)
+ *	A name is 1 to CTRMAP_NAME_MAX - 1 bytes: a letter or '_', then
+ *	letters, digits, '_', '.', ':' or '-' (a Prometheus label value and a
+ *	shell word as it is, never a number). Two counters of one region
+ *	cannot share a name (EEXIST); regions may. A region names at most
+ *	CTRMAP_NAMES_MAX counters (ENOSPC). Removing a name that is not there
+ *	is ENOENT. Names go with the region.
  *
  * CTRMAP_CMD_STATS (do)
  *	reply:    CTRMAP_A_VERSION: NLA_NUL_STRING
@@ -179,6 +221,10 @@
 #define CTRMAP_ABI_VERSION	1
 #define CTRMAP_HDR_SIZE		64
 
+/* Names (CTRMAP_CMD_NAME): bytes with the NUL; named counters a region. */
+#define CTRMAP_NAME_MAX		48
+#define CTRMAP_NAMES_MAX	256
+
 /* The longest timer source period: one hour. */
 #define CTRMAP_TIMER_MAX_PERIOD_NS	3600000000000ULL
 
@@ -231,6 +277,7 @@ enum ctrmap_cmd {
 	CTRMAP_CMD_ADD,
 	CTRMAP_CMD_STATS,
 	CTRMAP_CMD_DETACHED,
+	CTRMAP_CMD_NAME,
 	__CTRMAP_CMD_MAX
 };
 
@@ -263,6 +310,12 @@ enum ctrmap_attr {
 	CTRMAP_A_REPLY,
 	CTRMAP_A_VALUE,
 	CTRMAP_A_FIRST_PAGE,
+	CTRMAP_A_FIRST_INDEX,
+	CTRMAP_A_COUNT,
+	CTRMAP_A_VALUES,
+	CTRMAP_A_NAME,
+	CTRMAP_A_COUNTERS,
+	CTRMAP_A_COUNTER,
 	__CTRMAP_A_MAX
 };
 
@@ -287,6 +340,15 @@ enum ctrmap_binding_attr {
 };
 
 #define CTRMAP_BINDING_A_MAX (__CTRMAP_BINDING_A_MAX - 1)
+
+enum ctrmap_counter_attr {
+	CTRMAP_COUNTER_A_UNSPEC,
+	CTRMAP_COUNTER_A_INDEX,
+	CTRMAP_COUNTER_A_NAME,
+	__CTRMAP_COUNTER_A_MAX
+};
+
+#define CTRMAP_COUNTER_A_MAX (__CTRMAP_COUNTER_A_MAX - 1)
 
 enum ctrmap_page_attr {
 	CTRMAP_PAGE_A_UNSPEC,
