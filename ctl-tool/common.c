@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
 
@@ -235,48 +236,84 @@ int ctl_region_id(struct ctrmap_handle *h, const struct ctl_ref *ref,
 	return CTL_EXIT_FAILED;
 }
 
-struct counter_lookup {
-	const char *name;
-	uint32_t index;
-	bool found;
-};
-
-static int match_counter(const struct ctrmap_region_info *r, void *arg)
+static int copy_names(const struct ctrmap_region_info *r, void *arg)
 {
-	struct counter_lookup *l = arg;
+	struct ctl_names *n = arg;
 
-	for (unsigned int i = 0; CTRMAP_HAS_FIELD(r, names) && i < r->nnames;
-	     i++) {
-		if (!strcmp(r->names[i]->name, l->name)) {
-			l->index = r->names[i]->index;
-			l->found = true;
-		}
+	n->ncounters = r->ncounters;
+	if (!CTRMAP_HAS_FIELD(r, names) || !r->nnames)
+		return 0;
+	n->v = calloc(r->nnames, sizeof(*n->v));
+	if (!n->v)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < r->nnames; i++)
+		n->v[i] = *r->names[i];
+	n->n = r->nnames;
+	return 0;
+}
+
+int ctl_get_names(struct ctrmap_handle *h, uint32_t id, struct ctl_names *n)
+{
+	int err;
+
+	*n = (struct ctl_names){ .id = id };
+	err = ctrmap_get(h, id, 0, copy_names, n);
+	if (err) {
+		ctl_free_names(n);
+		ctl_error(h, err, "cannot look the counters up");
+		return CTL_EXIT_FAILED;
 	}
 	return 0;
+}
+
+void ctl_free_names(struct ctl_names *n)
+{
+	free(n->v);
+	n->v = NULL;
+	n->n = 0;
+}
+
+const char *ctl_name_of(const struct ctl_names *n, uint32_t index)
+{
+	for (unsigned int i = 0; i < n->n; i++)
+		if (n->v[i].index == index)
+			return n->v[i].name;
+	return NULL;
+}
+
+int ctl_names_index(const struct ctl_names *n, const struct ctl_ref *ref,
+		    uint32_t *index)
+{
+	if (!ref->name) {
+		*index = ref->num;
+		return 0;
+	}
+	for (unsigned int i = 0; i < n->n; i++) {
+		if (!strcmp(n->v[i].name, ref->name)) {
+			*index = n->v[i].index;
+			return 0;
+		}
+	}
+	fprintf(stderr, "counterctl: region %u has no counter named '%s'\n",
+		n->id, ref->name);
+	return CTL_EXIT_FAILED;
 }
 
 int ctl_counter_index(struct ctrmap_handle *h, uint32_t id,
 		      const struct ctl_ref *ref, uint32_t *index)
 {
-	struct counter_lookup l = { .name = ref->name };
-	int err;
+	struct ctl_names n;
+	int ret;
 
 	if (!ref->name) {
 		*index = ref->num;
 		return 0;
 	}
-	err = ctrmap_get(h, id, 0, match_counter, &l);
-	if (err) {
-		ctl_error(h, err, "cannot look the counter name up");
-		return CTL_EXIT_FAILED;
-	}
-	if (!l.found) {
-		fprintf(stderr, "counterctl: region %u has no counter named '%s'\n",
-			id, ref->name);
-		return CTL_EXIT_FAILED;
-	}
-	*index = l.index;
-	return 0;
+	ret = ctl_get_names(h, id, &n);
+	if (!ret)
+		ret = ctl_names_index(&n, ref, index);
+	ctl_free_names(&n);
+	return ret;
 }
 
 void ctl_format_source(const struct ctrmap_source *src, char *buf,

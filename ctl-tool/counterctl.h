@@ -142,6 +142,26 @@ int ctl_region_id(struct ctrmap_handle *h, const struct ctl_ref *ref,
 int ctl_counter_index(struct ctrmap_handle *h, uint32_t id,
 		      const struct ctl_ref *ref, uint32_t *index);
 
+/* Region id's size and named counters, as GET told them. */
+struct ctl_names {
+	uint32_t id;
+	uint32_t ncounters;
+	struct ctrmap_name_info *v;
+	unsigned int n;
+};
+
+/* Fill n for region id. 0, or CTL_EXIT_FAILED reported; free with
+ * ctl_free_names() either way. */
+int ctl_get_names(struct ctrmap_handle *h, uint32_t id, struct ctl_names *n);
+void ctl_free_names(struct ctl_names *n);
+
+/* The name of counter index, or NULL. */
+const char *ctl_name_of(const struct ctl_names *n, uint32_t index);
+
+/* ctl_counter_index() against names already got. */
+int ctl_names_index(const struct ctl_names *n, const struct ctl_ref *ref,
+		    uint32_t *index);
+
 /* A source as text: ctrmap_source_format(), "type:N" for unknown types. */
 void ctl_format_source(const struct ctrmap_source *src, char *buf,
 		       size_t size);

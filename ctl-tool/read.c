@@ -106,63 +106,21 @@ static uint64_t now_ns(void)
 struct read_ctx {
 	const struct ctl_options *opts;
 	uint32_t id;
-	uint32_t ncounters;
 	uint32_t first;
 	uint32_t count;
 	struct ctl_ref *refs;
 	uint32_t *idx;
 	unsigned int nidx;
-	/* The region's named counters, as GET told them. */
-	struct ctrmap_name_info *named;
-	unsigned int nnamed;
+	struct ctl_names named;
 	const char **names;
 };
-
-static int learn_region(const struct ctrmap_region_info *r, void *arg)
-{
-	struct read_ctx *ctx = arg;
-
-	ctx->ncounters = r->ncounters;
-	if (!CTRMAP_HAS_FIELD(r, names) || !r->nnames)
-		return 0;
-	ctx->named = calloc(r->nnames, sizeof(*ctx->named));
-	if (!ctx->named)
-		return -ENOMEM;
-	for (unsigned int i = 0; i < r->nnames; i++)
-		ctx->named[i] = *r->names[i];
-	ctx->nnamed = r->nnames;
-	return 0;
-}
-
-/* The name of counter index, or NULL. */
-static const char *read_name_of(const struct read_ctx *ctx, uint32_t index)
-{
-	for (unsigned int j = 0; j < ctx->nnamed; j++)
-		if (ctx->named[j].index == index)
-			return ctx->named[j].name;
-	return NULL;
-}
 
 /* idx from refs. 0 or CTL_EXIT_FAILED, reported. */
 static int read_refs(struct read_ctx *ctx)
 {
-	for (unsigned int i = 0; i < ctx->nidx; i++) {
-		const struct ctl_ref *ref = &ctx->refs[i];
-		bool found = !ref->name;
-
-		ctx->idx[i] = ref->num;
-		for (unsigned int j = 0; !found && j < ctx->nnamed; j++) {
-			if (!strcmp(ref->name, ctx->named[j].name)) {
-				ctx->idx[i] = ctx->named[j].index;
-				found = true;
-			}
-		}
-		if (!found) {
-			fprintf(stderr, "counterctl: region %u has no counter named '%s'\n",
-				ctx->id, ref->name);
+	for (unsigned int i = 0; i < ctx->nidx; i++)
+		if (ctl_names_index(&ctx->named, &ctx->refs[i], &ctx->idx[i]))
 			return CTL_EXIT_FAILED;
-		}
-	}
 	return 0;
 }
 
@@ -175,7 +133,7 @@ static int read_names(struct read_ctx *ctx)
 		return CTL_EXIT_FAILED;
 	}
 	for (unsigned int i = 0; i < ctx->nidx; i++)
-		ctx->names[i] = read_name_of(ctx, ctx->idx[i]);
+		ctx->names[i] = ctl_name_of(&ctx->named, ctx->idx[i]);
 	return 0;
 }
 
@@ -287,19 +245,19 @@ static int read_range(struct read_ctx *ctx)
 	uint32_t lo = UINT32_MAX, hi = 0;
 
 	if (!ctx->nidx) {
-		ctx->idx = calloc(ctx->ncounters, sizeof(*ctx->idx));
+		ctx->idx = calloc(ctx->named.ncounters, sizeof(*ctx->idx));
 		if (!ctx->idx) {
 			ctl_error(NULL, -ENOMEM, "cannot read the counters");
 			return CTL_EXIT_FAILED;
 		}
-		for (uint32_t i = 0; i < ctx->ncounters; i++)
+		for (uint32_t i = 0; i < ctx->named.ncounters; i++)
 			ctx->idx[i] = i;
-		ctx->nidx = ctx->ncounters;
+		ctx->nidx = ctx->named.ncounters;
 	}
 	for (unsigned int i = 0; i < ctx->nidx; i++) {
-		if (ctx->idx[i] >= ctx->ncounters) {
+		if (ctx->idx[i] >= ctx->named.ncounters) {
 			fprintf(stderr, "counterctl: read: index %u is past the last counter of region %u (it has %u)\n",
-				ctx->idx[i], ctx->id, ctx->ncounters);
+				ctx->idx[i], ctx->id, ctx->named.ncounters);
 			return CTL_EXIT_FAILED;
 		}
 		if (ctx->idx[i] < lo)
@@ -323,7 +281,7 @@ static int read_run(const struct ctl_options *opts, int argc, char **argv)
 	struct ctl_ref region;
 	uint64_t interval = 0;
 	sigset_t old;
-	int c, err, sfd = -1, status = CTL_EXIT_FAILED;
+	int c, sfd = -1, status = CTL_EXIT_FAILED;
 
 	sigemptyset(&old);
 	optind = 0;
@@ -373,11 +331,8 @@ static int read_run(const struct ctl_options *opts, int argc, char **argv)
 	}
 	if (ctl_open(opts, &h) || ctl_region_id(h, &region, &ctx.id))
 		goto out;
-	err = ctrmap_get(h, ctx.id, 0, learn_region, &ctx);
-	if (err) {
-		ctl_error(h, err, "cannot read the counters");
+	if (ctl_get_names(h, ctx.id, &ctx.named))
 		goto out;
-	}
 	status = read_refs(&ctx);
 	if (!status)
 		status = read_range(&ctx);
@@ -393,7 +348,7 @@ out:
 	}
 	free(ctx.idx);
 	free(ctx.refs);
-	free(ctx.named);
+	ctl_free_names(&ctx.named);
 	free(ctx.names);
 	return status;
 }

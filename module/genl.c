@@ -553,7 +553,7 @@ static int ctrmap_nl_name(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(r))
 		return PTR_ERR(r);
 	if (!index) {
-		ctrmap_name_region(r, name);
+		err = ctrmap_name_region(r, name, info->extack);
 	} else {
 		err = ctrmap_nl_index(info, r);
 		if (!err)

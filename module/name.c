@@ -51,15 +51,26 @@ int ctrmap_name_check(const struct nlattr *attr,
 	return 0;
 }
 
-/* Name the region, or (@name NULL) remove its name; checked already. */
-void ctrmap_name_region(struct ctrmap_region *r, const struct nlattr *name)
+/*
+ * Name the region, or (@name NULL) remove its name, as a counter's: ENOENT
+ * if it has none. @name is checked already.
+ */
+int ctrmap_name_region(struct ctrmap_region *r, const struct nlattr *name,
+		       struct netlink_ext_ack *extack)
 {
+	int err = 0;
+
 	mutex_lock(&r->bind_lock);
-	if (name)
+	if (name) {
 		nla_strscpy(r->name, name, sizeof(r->name));
-	else
+	} else if (!r->name[0]) {
+		NL_SET_ERR_MSG(extack, "the region has no name");
+		err = -ENOENT;
+	} else {
 		r->name[0] = '\0';
+	}
 	mutex_unlock(&r->bind_lock);
+	return err;
 }
 
 /* Another counter of @r with this name, under bind_lock. */

@@ -9,7 +9,8 @@ struct ctrmap_region;
 
 int ctrmap_name_check(const struct nlattr *attr,
 		      struct netlink_ext_ack *extack);
-void ctrmap_name_region(struct ctrmap_region *r, const struct nlattr *name);
+int ctrmap_name_region(struct ctrmap_region *r, const struct nlattr *name,
+		       struct netlink_ext_ack *extack);
 int ctrmap_name_counter(struct ctrmap_region *r, u32 index,
 			const struct nlattr *name,
 			struct netlink_ext_ack *extack);

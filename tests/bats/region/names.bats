@@ -110,6 +110,12 @@ attach_named() { # NAME
 	run "$CTL" name --remove rxq0 5
 	assert_failure 1
 	assert_output --partial "the counter has no name"
+	# The region's name likewise: removed once, then not there.
+	"$CTL" name --remove rxq0
+	run "$CTL" name --remove "$RID"
+	assert_failure 1
+	assert_output --partial "the region has no name"
+	"$CTL" name "$RID" rxq0
 
 	# An attach with a bad name attaches nothing and pins nothing.
 	run "$CTL" attach --pid "$TPID" --addr $((TADDR + 8192)) --len 4096 \
