@@ -6,9 +6,10 @@
 # tests/lib/deps installs it), running as its own user as its service
 # does, serves what it wrote: no scrape error, a timer's counter that
 # grows from one run to the next and lies between what the process saw in
-# its own memory before and after the run, a comm with a quote, a
-# backslash and a newline intact, a detached region gone. promtool check
-# metrics parses the file itself.
+# its own memory before and after the run, an irq's counter exactly the
+# interrupts raised (both named, and read by name with counterctl read),
+# a comm with a quote, a backslash and a newline intact, a detached region
+# gone. promtool check metrics parses the file itself.
 
 load ../lib
 
@@ -41,6 +42,7 @@ setup() {
 
 teardown() {
 	stop_started
+	rmmod ctrmap_test_irqbench 2>/dev/null || true
 	rm -f "$PROM"
 }
 
@@ -48,7 +50,10 @@ teardown() {
 # Debian service runs as, on 127.0.0.1:9100; waits until it answers.
 start_node_exporter() {
 	local i
-	as_user prometheus prometheus-node-exporter --collector.disable-defaults \
+	# setpriv itself in the background (as_user would be a subshell that
+	# stop_started's kill leaves node_exporter behind).
+	setpriv --reuid=prometheus --regid="$(id -g prometheus)" --clear-groups \
+		-- prometheus-node-exporter --collector.disable-defaults \
 		--collector.textfile --collector.textfile.directory="$TEXTFILE" \
 		--web.listen-address=127.0.0.1:9100 >"$BATS_TEST_TMPDIR/ne.log" 2>&1 &
 	STARTED_PIDS+=" $!"
@@ -99,13 +104,30 @@ promtool_ok() { # FILE
 	return 1
 }
 
-@test "node_exporter serves what the export unit writes, and a timer's counter grows between runs" {
+@test "node_exporter serves what the export unit writes; named timer and irq counters grow, by read and between runs" {
+	load_irqbench
 	start_target -m mmap
 	attach "$TPID" "$TADDR" "$TLEN"
 	"$CTL" name "$RID" rxq0
 	"$CTL" bind --name ticks "$RID" 0 timer:1ms
+	"$CTL" bind --name irqs "$RID" 1 "irq:$BENCH_IRQ0"
 	"$CTL" add "$RID" 3 5
+	echo 100 >"$BENCH/raise0"
 	sleep 0.2
+
+	# counterctl read, by the names: both there, both growing.
+	run "$CTL" read rxq0 ticks irqs
+	assert_success
+	assert_line --index 1 "1 irqs 100"
+	read -r _ _ t1 <<<"${lines[0]}"
+	[[ ${lines[0]} == "0 ticks "* ]]
+	echo 20 >"$BENCH/raise0"
+	sleep 0.1
+	run "$CTL" read rxq0 ticks irqs
+	assert_line --index 1 "1 irqs 120"
+	read -r _ _ t2 <<<"${lines[0]}"
+	echo "# ticks $t1 -> $t2" >&3
+	[ "$t2" -gt "$t1" ]
 
 	before=$(mem_counter "$TPID" "$TADDR" 0)
 	run_unit
@@ -124,7 +146,9 @@ promtool_ok() { # FILE
 	[ "$before" -le "$v1" ]
 	[ "$v1" -le "$after" ]
 	assert_equal "$(sample_value "$RID" 3)" 5
-	[[ $(sample_line "$RID" 1) == *'source=""'* ]]
+	assert_equal "$(sample_line "$RID" 1)" \
+		"ctrmap_counter_total{comm=\"ctrmap-target\",index=\"1\",name=\"irqs\",pid=\"$TPID\",region=\"$RID\",region_name=\"rxq0\",source=\"irq:$BENCH_IRQ0\"} 120"
+	[[ $(sample_line "$RID" 2) == *'source=""'* ]]
 	# Every counter of the region, one sample each.
 	assert_equal "$(grep -cF "region=\"$RID\"" <<<"$SCRAPE")" \
 		"$(jq .ncounters <<<"$("$CTL" -j show "$RID")")"
@@ -137,6 +161,10 @@ promtool_ok() { # FILE
 	v2=$(sample_value "$RID" 0)
 	echo "# second run: $v2" >&3
 	[ "$v2" -gt "$v1" ]
+	echo 30 >"$BENCH/raise0"
+	run_unit
+	scrape
+	assert_equal "$(sample_value "$RID" 1)" 150
 }
 
 @test "a comm with a quote, a backslash and a newline reaches node_exporter intact" {

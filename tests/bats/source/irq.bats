@@ -106,19 +106,6 @@ both_counters() {
 	return 1
 }
 
-# The two IRQs of the test module ctrmap_test_irqbench (tests/kmod) in
-# BENCH_IRQ0 and BENCH_IRQ1: no device raises them; writing N to
-# $BENCH/raiseI raises IRQ I N times through the kernel's interrupt path,
-# so /proc/interrupts moves by exactly N.
-load_irqbench() {
-	BENCH=/sys/kernel/debug/ctrmap_test_irqbench
-	mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
-	grep -q '^ctrmap_test_irqbench ' /proc/modules ||
-		insmod "$CTRMAP_KBUILD/kmod/ctrmap_test_irqbench.ko"
-	BENCH_IRQ0=$(cat "$BENCH/irq0")
-	BENCH_IRQ1=$(cat "$BENCH/irq1")
-}
-
 # Counter INDEX of target I (of those started by start_targets).
 counter_at() { # I INDEX
 	local out=${TOUTS[$1]} n
