@@ -252,7 +252,8 @@ static int copy_names(const struct ctrmap_region_info *r, void *arg)
 	return 0;
 }
 
-int ctl_get_names(struct ctrmap_handle *h, uint32_t id, struct ctl_names *n)
+int ctl_get_names(struct ctrmap_handle *h, uint32_t id, struct ctl_names *n,
+		  const char *what)
 {
 	int err;
 
@@ -260,7 +261,7 @@ int ctl_get_names(struct ctrmap_handle *h, uint32_t id, struct ctl_names *n)
 	err = ctrmap_get(h, id, 0, copy_names, n);
 	if (err) {
 		ctl_free_names(n);
-		ctl_error(h, err, "cannot look the counters up");
+		ctl_error(h, err, what);
 		return CTL_EXIT_FAILED;
 	}
 	return 0;
@@ -309,7 +310,7 @@ int ctl_counter_index(struct ctrmap_handle *h, uint32_t id,
 		*index = ref->num;
 		return 0;
 	}
-	ret = ctl_get_names(h, id, &n);
+	ret = ctl_get_names(h, id, &n, "cannot look the counter name up");
 	if (!ret)
 		ret = ctl_names_index(&n, ref, index);
 	ctl_free_names(&n);

@@ -150,9 +150,10 @@ struct ctl_names {
 	unsigned int n;
 };
 
-/* Fill n for region id. 0, or CTL_EXIT_FAILED reported; free with
- * ctl_free_names() either way. */
-int ctl_get_names(struct ctrmap_handle *h, uint32_t id, struct ctl_names *n);
+/* Fill n for region id. 0, or CTL_EXIT_FAILED reported as "what: error";
+ * free with ctl_free_names() either way. */
+int ctl_get_names(struct ctrmap_handle *h, uint32_t id, struct ctl_names *n,
+		  const char *what);
 void ctl_free_names(struct ctl_names *n);
 
 /* The name of counter index, or NULL. */

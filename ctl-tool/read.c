@@ -331,7 +331,8 @@ static int read_run(const struct ctl_options *opts, int argc, char **argv)
 	}
 	if (ctl_open(opts, &h) || ctl_region_id(h, &region, &ctx.id))
 		goto out;
-	if (ctl_get_names(h, ctx.id, &ctx.named))
+	if (ctl_get_names(h, ctx.id, &ctx.named,
+			  "cannot read the counters"))
 		goto out;
 	status = read_refs(&ctx);
 	if (!status)
