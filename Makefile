@@ -26,6 +26,10 @@
 #   make check-debug     the debug-kernel lane: BATS, kmemleak, fuzz, stress
 #                        and fault injection on a KASAN/lockdep/kmemleak guest
 #                        kernel built once from linux-source-6.1 (tests/README.md)
+#   make matrix          every Debian kernel (bookworm 6.1 and 6.12, trixie,
+#                        its backports, sid): packages built in the suite,
+#                        installed with apt (DKMS), BATS and stress in a
+#                        guest of that kernel (tests/matrix/run)
 #   make vm-shell        an interactive root shell in a guest with ctrmap.ko
 #   make demo            the main job: see tests/README.md
 
@@ -54,7 +58,7 @@ KCONFIG := module/Kconfig
 CONFIG_H := module/ctrmap_config.h
 
 .PHONY: all user examples install dkms-tree install-dkms deb modules test-tools test-modules defconfig \
-	olddefconfig menuconfig check check-unit check-bats check-debug demo vm-shell clean
+	olddefconfig menuconfig check check-unit check-bats check-debug matrix demo vm-shell clean
 
 all: user $(CONFIG_H)
 
@@ -201,6 +205,9 @@ check-bats:
 
 check-debug:
 	tests/check-debug
+
+matrix:
+	tests/matrix/run
 
 demo:
 	tests/demo/run

@@ -56,7 +56,7 @@ plan_check() { # FILE
 # says the environment is broken ("# SKIP environment: ...": what the suite
 # installs or builds is missing), which "make check" must not pass.
 part() { # NAME COMMAND...
-	local name=$1 out rc p f s e plans
+	local name=$1 out rc p f s e plans t0=$SECONDS
 	shift
 	echo "=== $name"
 	out=$(mktemp)
@@ -83,6 +83,7 @@ part() { # NAME COMMAND...
 		s=$((s - e))
 	fi
 	rm -f "$out"
+	echo "# part $name: $p passed, $f failed, $s skipped in $((SECONDS - t0)) s"
 	passed=$((passed + p))
 	failed=$((failed + f))
 	skipped=$((skipped + s))
