@@ -2117,7 +2117,8 @@ static void oracle(const uint8_t *b, size_t len, const struct outcome *o)
 	case CTRMAP_CMD_DETACH:
 	case CTRMAP_CMD_BIND:
 	case CTRMAP_CMD_UNBIND:
-	case CTRMAP_CMD_ADD: {
+	case CTRMAP_CMD_ADD:
+	case CTRMAP_CMD_NAME: {
 		struct own_region *r = have_rid ? own_find(rid) : NULL;
 
 		if (!r) {
