@@ -335,6 +335,16 @@ const char *ctl_state_name(unsigned int state, char *buf, size_t size)
 	return buf;
 }
 
+const char *ctl_reason_name(unsigned int reason, char *buf, size_t size)
+{
+	const char *name = ctrmap_reason_name(reason);
+
+	if (name)
+		return name;
+	snprintf(buf, size, "%u", reason);
+	return buf;
+}
+
 const char *ctl_region_name(const struct ctrmap_region_info *r)
 {
 	/* A library older than names (0.2) has none. */

@@ -170,6 +170,9 @@ void ctl_format_source(const struct ctrmap_source *src, char *buf,
 /* A state's name, or its number in buf if it has none. */
 const char *ctl_state_name(unsigned int state, char *buf, size_t size);
 
+/* A detach reason's name, or its number in buf if it has none. */
+const char *ctl_reason_name(unsigned int reason, char *buf, size_t size);
+
 /*
  * The name of region r, or NULL if it has none (counters':
  * ctrmap_counter_name()).

@@ -159,8 +159,8 @@ static void export_print(FILE *fp, const struct ctrmap_stats *st,
 	 */
 	for (unsigned int r = CTRMAP_REASON_REQUEST; r < CTRMAP_STATS_REASONS;
 	     r++) {
-		const char *name = ctrmap_reason_name(r);
 		char number[16];
+		const char *name = ctl_reason_name(r, number, sizeof(number));
 
 		if (!(st->detaches_sent & (UINT32_C(1) << r)))
 			continue;
@@ -168,10 +168,6 @@ static void export_print(FILE *fp, const struct ctrmap_stats *st,
 			fputs("# HELP ctrmap_detaches_total Regions torn down since the module was loaded, by reason.\n"
 			      "# TYPE ctrmap_detaches_total counter\n", fp);
 		detaches = true;
-		if (!name) {
-			snprintf(number, sizeof(number), "%u", r);
-			name = number;
-		}
 		fputs("ctrmap_detaches_total{", fp);
 		label(fp, true, "reason", name);
 		fprintf(fp, "} %" PRIu64 "\n", st->detaches[r]);

@@ -78,15 +78,11 @@ void status_print(struct printer *p, const struct ctrmap_stats *st)
 	 */
 	for (unsigned int r = CTRMAP_REASON_REQUEST; r < CTRMAP_STATS_REASONS;
 	     r++) {
-		const char *name = ctrmap_reason_name(r);
 		char number[16];
+		const char *name = ctl_reason_name(r, number, sizeof(number));
 
 		if (!(st->detaches_sent & (UINT32_C(1) << r)))
 			continue;
-		if (!name) {
-			snprintf(number, sizeof(number), "%u", r);
-			name = number;
-		}
 		print_string(p, PRINT_FP, NULL, " %s ", name);
 		print_u64(p, PRINT_ANY, name, "%" PRIu64, st->detaches[r]);
 	}
