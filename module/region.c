@@ -636,7 +636,7 @@ struct ctrmap_region *ctrmap_region_attach(const struct ctrmap_attach_args *a,
 	if (IS_ERR(task))
 		return ERR_CAST(task);
 
-	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	r = kzalloc_obj(*r, GFP_KERNEL);
 	if (!r) {
 		NL_SET_ERR_MSG(extack, "out of memory");
 		err = -ENOMEM;

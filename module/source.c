@@ -97,7 +97,7 @@ int ctrmap_bind(struct ctrmap_region *r, u32 index,
 				    "irq sources need CAP_SYS_ADMIN");
 		return -EPERM;
 	}
-	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	b = kzalloc_obj(*b, GFP_KERNEL);
 	if (!b) {
 		NL_SET_ERR_MSG(extack, "out of memory");
 		return -ENOMEM;

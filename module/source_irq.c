@@ -102,7 +102,7 @@ int ctrmap_irq_start(struct ctrmap_binding *b, struct netlink_ext_ack *extack,
 	line = ctrmap_irq_line_find(irq);
 	if (!line) {
 		/* The IRQ's first binding: allocated before anything is hooked. */
-		new = kzalloc(sizeof(*new), GFP_KERNEL);
+		new = kzalloc_obj(*new, GFP_KERNEL);
 		if (!new) {
 			NL_SET_ERR_MSG_ATTR(extack, attr,
 					    "out of memory for the IRQ's list of bindings");

@@ -41,7 +41,7 @@ static struct ctrmap_user *ctrmap_user_get(kuid_t uid,
 	u = xa_load(&users, __kuid_val(uid));
 	if (u)
 		return u;
-	u = kzalloc(sizeof(*u), GFP_KERNEL);
+	u = kzalloc_obj(*u, GFP_KERNEL);
 	if (!u)
 		goto nomem;
 	u->uid = uid;

@@ -1,26 +1,66 @@
 #!/bin/bash
-# Kernel code follows kernel style: checkpatch.pl --strict is quiet on every
-# module source. checkpatch comes from Debian's linux-source-6.1 (the
-# headers package lacks it), extracted once into build/.
+# Kernel code follows kernel style: checkpatch.pl --strict, from the newest
+# kernel Debian has, is quiet on every module source. The headers packages
+# lack checkpatch: it comes from the newest linux-source in sid and in the
+# stable release's backports (whichever carries the higher version: new
+# checks arrive there first), found with apt on a private package list (the
+# machine's mirror, its own apt state untouched) and extracted once per
+# version into $CTRMAP_CACHE/checkpatch/.
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
-cp=$top/build/checkpatch/scripts/checkpatch.pl
-if [ ! -x "$cp" ]; then
-	if ! ls /usr/src/linux-source-6.1.tar.* >/dev/null 2>&1; then
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends linux-source-6.1 >/dev/null 2>&1
+. "$top/tests/lib/roots.bash"
+cache=${CTRMAP_CACHE:-/var/cache/ctrmap}/checkpatch
+
+# Prints the directory holding scripts/checkpatch.pl of the newest kernel.
+newest_checkpatch() {
+	local m apt d o ver pkg deb
+	m=$(roots_mirror)
+	[ -n "$m" ] || { echo "no Debian URI in the machine's apt sources" >&2; return 1; }
+	apt=$cache/apt
+	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial"
+	printf 'deb %s %s main\n' "$m" sid "$m" "$(roots_extra_suites trixie)" >"$apt/sources.list"
+	o=(-q -o Dir::Etc::SourceList="$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
+		-o Dir::State::Lists="$apt/lists" -o Dir::Cache="$apt/cache"
+		-o Dir::State::status=/dev/null -o APT::Architectures::=amd64
+		-o APT::Sandbox::User=root "${roots_apt_opts[@]}")
+	apt-get "${o[@]}" update >"$cache/apt.log" 2>&1 || { tail -n 5 "$cache/apt.log" >&2; return 1; }
+	# The linux-source metapackage's newest version, and the package it
+	# depends on (linux-source-X.Y).
+	ver=$(apt-cache "${o[@]}" madison linux-source | awk '{ print $3 }' | sort -V | tail -n 1)
+	[ -n "$ver" ] || { echo "no linux-source in sid or backports" >&2; return 1; }
+	pkg=$(apt-cache "${o[@]}" show "linux-source=$ver" |
+		sed -n 's/^Depends: \(linux-source-[0-9.]*\).*/\1/p' | head -n 1)
+	d=$cache/$pkg-$ver
+	if [ ! -f "$d/scripts/checkpatch.pl" ]; then
+		rm -rf "$d" && mkdir -p "$d" || return 1
+		(cd "$apt" && rm -f ./*.deb && apt-get "${o[@]}" download "$pkg=$ver") >>"$cache/apt.log" 2>&1 ||
+			{ tail -n 5 "$cache/apt.log" >&2; return 1; }
+		deb=$(ls "$apt"/"$pkg"_*.deb)
+		dpkg-deb --fsys-tarfile "$deb" |
+			tar -xO --wildcards "./usr/src/$pkg.tar.*" |
+			tar -xJf - -C "$d" --strip-components=1 --wildcards \
+				'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+				'*/scripts/const_structs.checkpatch' || return 1
+		rm -f "$deb"
 	fi
-	mkdir -p "$top/build/checkpatch"
-	tar -xf /usr/src/linux-source-6.1.tar.* -C "$top/build/checkpatch" --strip-components=1 \
-		--wildcards '*/scripts/checkpatch.pl' '*/scripts/spelling.txt' '*/scripts/const_structs.checkpatch'
+	echo "$d"
+}
+
+echo "1..2"
+if ! dir=$(newest_checkpatch); then
+	echo "not ok 1 - checkpatch.pl of the newest kernel (see above)"
+	echo "not ok 2 - checkpatch.pl of the newest kernel (see above)"
+	exit 1
 fi
+cp=$dir/scripts/checkpatch.pl
+from=$(basename "$dir")
 files=$(git ls-files 'module/*.c' 'module/*.h' 'tests/kmod/*.c' | grep -v '^module/compat/')
 compat=$(git ls-files 'module/compat/*.h' 'module/compat/*.c')
-echo "1..2"
 out=$("$cp" --no-tree --strict --terse --show-types -f $files 2>&1 | grep -v '^total:')
-if [ -z "$out" ]; then echo "ok 1 - checkpatch --strict is quiet on the module"; else
-	echo "$out" | sed 's/^/# /'; echo "not ok 1 - checkpatch --strict is quiet on the module"; fi
+if [ -z "$out" ]; then echo "ok 1 - checkpatch --strict ($from) is quiet on the module"; else
+	echo "$out" | sed 's/^/# /'; echo "not ok 1 - checkpatch --strict ($from) is quiet on the module"; fi
 # Version checks are what compat/ is for.
 out=$("$cp" --no-tree --strict --terse --show-types --ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON \
 	-f $compat 2>&1 | grep -v '^total:')
-if [ -z "$out" ]; then echo "ok 2 - checkpatch --strict is quiet on module/compat"; else
-	echo "$out" | sed 's/^/# /'; echo "not ok 2 - checkpatch --strict is quiet on module/compat"; fi
+if [ -z "$out" ]; then echo "ok 2 - checkpatch --strict ($from) is quiet on module/compat"; else
+	echo "$out" | sed 's/^/# /'; echo "not ok 2 - checkpatch --strict ($from) is quiet on module/compat"; fi
