@@ -13,6 +13,10 @@
  *   vmap     bytes of the /proc/vmallocinfo areas ctrmap mapped (with
  *            their guard pages), and how many
  *   meminfo  Slab, SUnreclaim and VmallocUsed from /proc/meminfo
+ * The vmap_area cache is left out of the slab figures and shown apart: it
+ * is vmalloc's record of address space, which keeps freed areas on lazy
+ * lists and (since 6.9) in per-node pools for reuse, so its count follows
+ * vmalloc's caching; an area ctrmap leaves mapped is in /proc/vmallocinfo.
  *
  * 1. REGIONS regions (1 page each) attached at once, spread over child
  *    processes (the per-process limit), each with a timer binding:
@@ -52,6 +56,7 @@ struct mem {
 	long slab;		/* bytes in active slab objects */
 	long vmap, nvmap;	/* ctrmap's vmap areas: bytes, count */
 	long meminfo_slab, sunreclaim, vmalloc_used;	/* kB */
+	long vmap_area_objs;	/* vmalloc's cache, not in slab: see above */
 	int ncaches;
 	struct cache caches[MAX_CACHES];
 };
@@ -103,6 +108,10 @@ static void measure(struct mem *m)
 		if (sscanf(line, "%63s %ld %ld %ld", name, &objs, &total,
 			   &size) != 4)
 			continue;	/* the headers */
+		if (!strcmp(name, "vmap_area")) {
+			m->vmap_area_objs = objs;
+			continue;
+		}
 		m->slab += objs * size;
 		if (m->ncaches < MAX_CACHES) {
 			struct cache *c = &m->caches[m->ncaches++];
@@ -168,9 +177,9 @@ static long grown(const struct mem *a, const struct mem *b, long min,
 
 static void show(const char *what, const struct mem *m)
 {
-	printf("%-28s slab %8ld kB   ctrmap vmap %5ld kB in %4ld areas   meminfo Slab %ld kB, SUnreclaim %ld kB, VmallocUsed %ld kB\n",
+	printf("%-28s slab %8ld kB   ctrmap vmap %5ld kB in %4ld areas   meminfo Slab %ld kB, SUnreclaim %ld kB, VmallocUsed %ld kB   vmap_area %ld objects\n",
 	       what, m->slab / 1024, m->vmap / 1024, m->nvmap, m->meminfo_slab,
-	       m->sunreclaim, m->vmalloc_used);
+	       m->sunreclaim, m->vmalloc_used, m->vmap_area_objs);
 }
 
 static struct ctrmap_handle *h;

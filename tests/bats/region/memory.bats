@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # Memory overhead: attach, bind, add, detach cycles leave no kernel memory
 # behind. tests/bench/ctrmap-overhead counts every slab cache's objects
-# exactly (after shrinking the caches) and ctrmap's vmap areas in
+# exactly (after shrinking the caches; vmalloc's own vmap_area cache aside,
+# which keeps freed areas for reuse since 6.9) and ctrmap's vmap areas in
 # /proc/vmallocinfo. tests/bench/overhead runs 10^4 cycles and prints what
 # a region costs; the suite runs fewer (TCG is slow), which still shows a
 # leak of one object per cycle (CYCLES more objects in one cache).
