@@ -176,11 +176,13 @@ roots_build() { # SUITE
 
 # What a guest root gets besides its kernel and that kernel's headers: what
 # ctrmap's packages depend on (the guest has no network: apt must find it
-# all installed) and what the BATS suite, the stress run and the fuzzer run.
+# all installed), what the BATS suite, the stress run and the fuzzer run,
+# and autopkgtest for debian/tests (DKMS's test installs dctrl-tools and
+# openssl if missing, which offline it cannot).
 roots_guest_pkgs=(dkms gcc make libc6-dev kmod pkg-config libnl-3-dev
 	libnl-genl-3-dev procps jq bats bats-assert bats-support iproute2
 	python3 python3-yaml curl prometheus prometheus-node-exporter
-	e2fsprogs dpkg-dev)
+	e2fsprogs dpkg-dev autopkgtest dctrl-tools openssl)
 
 # Make (once; again when this changes or after CTRMAP_ROOT_MAX_AGE_MIN) a
 # root of SUITE that boots linux-image-FLAVOUR, with its headers, for
