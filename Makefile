@@ -26,6 +26,10 @@
 #   make check-debug     the debug-kernel lane: BATS, kmemleak, fuzz, stress
 #                        and fault injection on a KASAN/lockdep/kmemleak guest
 #                        kernel built once from linux-source-6.1 (tests/README.md)
+#   make bench           every benchmark in one guest: build/bench/results.json,
+#                        BENCHMARKS.md and its plot (tests/bench/run)
+#   make bench-compare OLD=old.json NEW=new.json
+#                        two runs' results, figure by figure, regressions flagged
 #   make matrix          every Debian kernel (bookworm 6.1 and 6.12, trixie,
 #                        its backports, sid): packages built in the suite,
 #                        installed with apt (DKMS), BATS and stress in a
@@ -58,7 +62,8 @@ KCONFIG := module/Kconfig
 CONFIG_H := module/ctrmap_config.h
 
 .PHONY: all user examples install dkms-tree install-dkms deb modules test-tools test-modules defconfig \
-	olddefconfig menuconfig check check-unit check-bats check-debug matrix demo vm-shell clean
+	olddefconfig menuconfig check check-unit check-bats check-debug matrix bench bench-compare \
+	demo vm-shell clean
 
 all: user $(CONFIG_H)
 
@@ -205,6 +210,14 @@ check-bats:
 
 check-debug:
 	tests/check-debug
+
+bench:
+	tests/bench/run
+
+OLD ?= build/bench/results.json
+NEW ?= build/bench/results.json
+bench-compare:
+	tests/bench/report --compare '$(OLD)' '$(NEW)'
 
 matrix:
 	tests/matrix/run

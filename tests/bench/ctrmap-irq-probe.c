@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * ctrmap-irq-probe: what the irq: source costs an interrupt, as the number
- * of irq bindings grows on another IRQ. As root, in a guest with ctrmap
- * and ctrmap_test_irqbench loaded (tests/bench/irq-probe runs it).
+ * of irq bindings grows on another IRQ, and what the BPF programs a user
+ * would write instead cost it. As root, in a guest with ctrmap and
+ * ctrmap_test_irqbench loaded, BPF and tracefs available
+ * (tests/bench/irq-probe runs it).
  *
- *   ctrmap-irq-probe -g RNG_IRQ [-n N] [-w READS] [-r ROUNDS] [-R REGIONS]
+ *   ctrmap-irq-probe -g RNG_IRQ [-t] [-n N] [-w READS] [-r ROUNDS] [-R REGIONS]
  *
  * Two ways to raise an interrupt, each timed in the same guest run:
  *   synthetic  ctrmap_test_irqbench raises IRQ T (one of its own, no
@@ -15,24 +17,55 @@
  *              the virtio-rng device answered by its interrupt RNG_IRQ:
  *              wall time per interrupt /proc/interrupts counted, device and
  *              wake-up included
- * in four states, in this order in every round:
- *   (a) no irq binding at all
+ * in seven states, measured in the order a, e, f, g, b, c, d in every
+ * round ((a) and its three twins that count T, one way each, first and
+ * side by side):
+ *   (a) no irq binding at all: ctrmap's probe is not on the tracepoint
+ *   (e) as (a), no ctrmap binding at all, with the BPF peer on the classic
+ *       tracepoint attached: count_irq of irq-count.bpf.c on
+ *       irq/irq_handler_entry, counting T (and only T) into entry COUNT_TP
+ *       of a BPF_F_MMAPABLE array map, which this program mmaps. What a
+ *       tracepoint program costs, the perf trace record the kernel builds
+ *       for it on every interrupt included.
+ *   (f) as (e), with the raw-tracepoint peer attached instead:
+ *       count_irq_raw on raw_tp/irq_handler_entry, counting T into entry
+ *       COUNT_RAW of the same map. Registered on the tracepoint directly,
+ *       as ctrmap's probe is, no record built: the strongest BPF peer.
+ *   (g) as (a), plus exactly one irq binding, on T, and nothing else: the
+ *       strict ctrmap twin of (e) and (f), ctrmap's probe on the
+ *       tracepoint with a single binding in its table, T's
  *   (b) one irq binding, on IRQ Q (ctrmap_test_irqbench's other IRQ, which
  *       never fires)
  *   (c) REGIONS x max_bindings irq bindings on Q: as many as the limits
  *       let REGIONS regions have (and max_bindings_per_user, root's too)
  *   (d) as (c), less two of Q's, plus one binding on T and one on RNG_IRQ:
- *       the interrupt measured has a binding of its own
+ *       the interrupt measured has a binding of its own among many
+ * Both BPF programs are loaded once (libbpf, its bpftool skeleton); each
+ * is attached for its own state only and detached after. After every
+ * measurement each mapped counter must have moved by exactly the
+ * interrupts raised on T in its state, and not at all in the others, and
+ * in (g) the bound ctrmap counter (read back by GET) by exactly those
+ * raised in (g), or the run fails.
  * A round's figure for a state is the median of 10 batches (N / 10
  * interrupts, READS / 10 reads each): the host's hiccups hit single
- * batches. Timings under TCG drift, so every round measures all four
+ * batches. Timings under TCG drift, so every round measures all seven
  * states, and each state's cost is reported as its median over the rounds
  * and as the median over the rounds of its ratio to (a) in the same
- * round. The regions (one page each) belong to child processes, as many
- * regions each as the per-process limit allows. Nothing is asserted about
- * time.
+ * round: (e), (f) and (g) against each other say what the irq: source
+ * costs an interrupt against the BPF peers; (b), (c) and (d) how that
+ * grows with the bindings elsewhere. The regions (one page each) belong
+ * to child processes, as many regions each as the per-process limit
+ * allows. Nothing is asserted about time.
+ *
+ * After its report, one "bench: {...}" line per state for the synthetic
+ * interrupt (min, median and max over the rounds of the round's figure;
+ * each state but (a) with (a) as its reference), for the benchmark
+ * collector. -t is the tiny run (seconds: 3 rounds, 1000 interrupts, 200
+ * reads, 4 regions, the same paths); an option given with it wins over its
+ * value.
  */
 #define _GNU_SOURCE
+#include <bpf/libbpf.h>
 #include <ctrmap/ctrmap.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -46,9 +79,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "irq-count.skel.h"
+
 #define PAGE 4096UL
 #define DBG "/sys/kernel/debug/ctrmap_test_irqbench"
-#define NSTATES 4
+#define NSTATES 7
+#define ST_BPF_TP 4	/* (e) */
+#define ST_BPF_RAW 5	/* (f) */
+#define ST_ONE_T 6	/* (g) */
 #define MAX_ROUNDS 101
 #define MAX_KIDS 64
 #define BATCHES 10
@@ -58,16 +96,42 @@ static const char *const state_name[NSTATES] = {
 	"(b) 1 binding on another IRQ",
 	"(c) all bindings on another IRQ",
 	"(d) (c) + 1 on the IRQ measured",
+	"(e) (a) + BPF (tracepoint) counting T",
+	"(f) (a) + BPF (raw_tp) counting T",
+	"(g) (a) + 1 binding on T only",
+};
+
+/* The bench: lines' names and methods, state by state. */
+static const char *const fig_what[NSTATES] = {
+	"ctrmap loaded, no irq binding",
+	"one ctrmap irq binding, on another IRQ",
+	"ctrmap irq bindings, all on another IRQ",
+	"ctrmap irq bindings, two fewer on another IRQ, one on the IRQ raised",
+	"no ctrmap binding; a BPF program on the classic tracepoint irq/irq_handler_entry (a perf trace record built per interrupt) adds 1 to an mmapable array entry for the IRQ raised",
+	"no ctrmap binding; a BPF program on the raw tracepoint irq_handler_entry (raw_tp, registered on the tracepoint as ctrmap's probe is, no record built) adds 1 to an mmapable array entry for the IRQ raised",
+	"ctrmap loaded, exactly one irq binding, on the IRQ raised, none elsewhere",
 };
 
 static struct ctrmap_handle *h;
 static unsigned int irq_t, irq_q, irq_rng;
-static long nraise = 20000, nreads = 1000;
-static long nregions = 64, per_kid, nbind, ntotal;
+static long nraise = -1, nreads = -1;
+static long nregions = -1, per_kid, nbind, ntotal;
+static useconds_t settle_us = 200000;
 static pid_t kids[MAX_KIDS];
 static int nkids;
 static uint32_t *ids;
 static char *mem;
+
+/*
+ * The BPF peers: their skeleton, the mapped counters (one per program, the
+ * entries of irq-count.bpf.c's map), what each must read.
+ */
+enum { COUNT_TP, COUNT_RAW, NCOUNTS };
+static struct irq_count *bpf;
+static const volatile uint64_t *bpf_counter;
+static uint64_t bpf_expect[NCOUNTS];
+static long t_raised;		/* interrupts raised on T so far */
+static uint64_t ctr_counted;	/* by the binding on T in (g), all rounds */
 
 /* One round's figures: ns per interrupt, and how many interrupts. */
 struct sample {
@@ -178,8 +242,10 @@ static double synthetic(void)
 	int i;
 
 	write_long(DBG "/raise0", n);	/* warm the caches */
+	t_raised += n;
 	for (i = 0; i < BATCHES; i++) {
 		write_long(DBG "/raise0", n);
+		t_raised += n;
 		v[i] = (double)read_ulong(DBG "/raise0") / n;
 	}
 	return median(v, BATCHES);
@@ -277,40 +343,175 @@ static void detach_all(void)
 	}
 }
 
-static void measure(struct sample *s)
+/*
+ * The BPF peer, loaded once, as its user would: the skeleton opened, the
+ * IRQ to count written to its rodata, loaded, the map mmapped read-only.
+ */
+static void bpf_load(void)
 {
-	usleep(200000);	/* let the deferred work of the last change run */
+	void *p;
+	int err;
+
+	bpf = irq_count__open();
+	if (!bpf)
+		die("BPF: cannot open the irq-count skeleton", errno);
+	bpf->rodata->target_irq = irq_t;
+	err = irq_count__load(bpf);
+	if (err)
+		die("BPF: cannot load irq-count (as root, BPF and tracefs needed)",
+		    -err);
+	p = mmap(NULL, PAGE, PROT_READ, MAP_SHARED,
+		 bpf_map__fd(bpf->maps.counts), 0);
+	if (p == MAP_FAILED)
+		die("mmap of the BPF map", errno);
+	bpf_counter = p;
+	bpf_expect[COUNT_TP] = bpf_counter[COUNT_TP];
+	bpf_expect[COUNT_RAW] = bpf_counter[COUNT_RAW];
+}
+
+/* Attach one of the peers, alone, to its tracepoint. */
+static void bpf_attach(struct bpf_program *prog, struct bpf_link **link)
+{
+	char what[128];
+
+	*link = bpf_program__attach(prog);
+	if (!*link) {
+		snprintf(what, sizeof(what), "BPF: cannot attach %s",
+			 bpf_program__section_name(prog));
+		die(what, errno);
+	}
+}
+
+/* And detach it: the skeleton's destroy must not see the link again. */
+static void bpf_detach(struct bpf_link **link)
+{
+	int err = bpf_link__destroy(*link);
+
+	if (err)
+		die("BPF: detach", -err);
+	*link = NULL;
+}
+
+/*
+ * The mapped counters against the interrupts raised on T while their
+ * programs were attached: each peer must count every one, and nothing else.
+ */
+static void bpf_check(const char *state)
+{
+	uint64_t v;
+	int c;
+
+	for (c = 0; c < NCOUNTS; c++) {
+		v = bpf_counter[c];
+		if (v == bpf_expect[c])
+			continue;
+		fprintf(stderr, "ctrmap-irq-probe: BPF counter %s %llu after %s, %llu expected\n",
+			c == COUNT_TP ? "(tracepoint)" : "(raw_tp)",
+			(unsigned long long)v, state,
+			(unsigned long long)bpf_expect[c]);
+		exit(2);
+	}
+}
+
+/* Counter @index of region @id, read back by GET. */
+static uint64_t ctr_value(uint32_t id, uint32_t index)
+{
+	uint64_t v;
+	int err = ctrmap_get_values(h, id, index, 1, &v, NULL);
+
+	if (err)
+		die("get values", -err);
+	return v;
+}
+
+/* Measures @state; returns the interrupts it raised on T. */
+static long measure(struct sample *s, int state)
+{
+	long raised = t_raised;
+
+	usleep(settle_us);	/* let the deferred work of the last change run */
 	s->syn_ns = synthetic();
 	s->rng_ns = hwrng(&s->rng_irqs);
+	raised = t_raised - raised;
+	if (state == ST_BPF_TP)
+		bpf_expect[COUNT_TP] += raised;
+	else if (state == ST_BPF_RAW)
+		bpf_expect[COUNT_RAW] += raised;
+	bpf_check(state_name[state]);
+	return raised;
 }
 
 static void round_once(struct sample s[NSTATES])
 {
-	long k, i;
+	long k, i, raised;
+	uint64_t v, c;
 
 	attach_all();
 	expect_bindings(0);
-	measure(&s[0]);
+	measure(&s[0], 0);
+
+	bpf_attach(bpf->progs.count_irq, &bpf->links.count_irq);
+	measure(&s[ST_BPF_TP], ST_BPF_TP);
+	bpf_detach(&bpf->links.count_irq);
+	expect_bindings(0);
+
+	bpf_attach(bpf->progs.count_irq_raw, &bpf->links.count_irq_raw);
+	measure(&s[ST_BPF_RAW], ST_BPF_RAW);
+	bpf_detach(&bpf->links.count_irq_raw);
+	expect_bindings(0);
+
+	bind_irq(ids[0], 0, irq_t);
+	expect_bindings(1);
+	v = ctr_value(ids[0], 0);
+	raised = measure(&s[ST_ONE_T], ST_ONE_T);
+	c = ctr_value(ids[0], 0) - v;
+	if (c != (uint64_t)raised) {
+		fprintf(stderr, "ctrmap-irq-probe: the binding on T counted %llu in %s, %ld raised\n",
+			(unsigned long long)c, state_name[ST_ONE_T], raised);
+		exit(2);
+	}
+	ctr_counted += c;
+	unbind(ids[0], 0);
+	expect_bindings(0);
 
 	bind_irq(ids[0], 0, irq_q);
 	expect_bindings(1);
-	measure(&s[1]);
+	measure(&s[1], 1);
 
 	for (k = 0; k < nregions; k++)
 		for (i = k ? 0 : 1; i < nbind && k * nbind + i < ntotal; i++)
 			bind_irq(ids[k], i, irq_q);
 	expect_bindings(ntotal);
-	measure(&s[2]);
+	measure(&s[2], 2);
 
 	unbind(ids[0], 0);
 	unbind(ids[0], 1);
 	bind_irq(ids[0], 0, irq_t);
 	bind_irq(ids[0], 1, irq_rng);
 	expect_bindings(ntotal);
-	measure(&s[3]);
+	measure(&s[3], 3);
 
 	detach_all();
 	expect_bindings(0);
+}
+
+/* A round's figures, states (a) to (g) in that order. */
+static void print_round(const struct sample s[NSTATES], int round,
+			double secs)
+{
+	int st;
+
+	printf("round %d (%.1f s): synthetic ns/irq", round, secs);
+	for (st = 0; st < NSTATES; st++)
+		printf(" %.0f", s[st].syn_ns);
+	printf("; hwrng ns/irq");
+	for (st = 0; st < NSTATES; st++)
+		printf(" %.0f", s[st].rng_ns);
+	printf(" (");
+	for (st = 0; st < NSTATES; st++)
+		printf("%s%ld", st ? " " : "", s[st].rng_irqs);
+	printf(" interrupts)\n");
+	fflush(stdout);
 }
 
 struct summary {
@@ -340,7 +541,7 @@ static void report(struct sample (*s)[NSTATES], int rounds)
 		else
 			printf("virtio-rng interrupt, IRQ %u, %ld reads of /dev/hwrng per round (wall ns per interrupt):\n",
 			       irq_rng, nreads);
-		printf("  %-34s %10s %21s %8s %17s\n", "state", "median",
+		printf("  %-37s %10s %21s %8s %17s\n", "state", "median",
 		       "min..max", "x/(a)", "x/(a) min..max");
 		for (st = 0; st < NSTATES; st++) {
 			for (i = 0; i < rounds; i++) {
@@ -354,10 +555,44 @@ static void report(struct sample (*s)[NSTATES], int rounds)
 			}
 			a = summarize(v, rounds);
 			r = summarize(rv, rounds);
-			printf("  %-34s %10.0f %10.0f..%-10.0f %8.2f %8.2f..%-8.2f\n",
+			printf("  %-37s %10.0f %10.0f..%-10.0f %8.2f %8.2f..%-8.2f\n",
 			       state_name[st], a.median, a.min, a.max,
 			       r.median, r.min, r.max);
 		}
+	}
+}
+
+/*
+ * One line per state for the benchmark collector: the synthetic interrupt,
+ * min, median and max over the rounds of the round's figure.
+ */
+static void bench_lines(struct sample (*s)[NSTATES], int rounds)
+{
+	char name[NSTATES][64];
+	double v[MAX_ROUNDS];
+	struct summary a;
+	int st, i;
+
+	snprintf(name[0], sizeof(name[0]), "interrupt, no irq binding");
+	snprintf(name[1], sizeof(name[1]), "interrupt, one irq binding elsewhere");
+	snprintf(name[2], sizeof(name[2]), "interrupt, %ld irq bindings elsewhere",
+		 ntotal);
+	snprintf(name[3], sizeof(name[3]), "interrupt, its own ctrmap binding");
+	snprintf(name[4], sizeof(name[4]), "interrupt, BPF program counting it");
+	snprintf(name[5], sizeof(name[5]), "interrupt, raw BPF program counting it");
+	snprintf(name[6], sizeof(name[6]), "interrupt, one ctrmap binding on it only");
+	for (st = 0; st < NSTATES; st++) {
+		for (i = 0; i < rounds; i++)
+			v[i] = s[i][st].syn_ns;
+		a = summarize(v, rounds);
+		printf("bench: {\"group\": \"irq\", \"name\": \"%s\", \"min\": %.1f, \"median\": %.1f, \"max\": %.1f, \"unit\": \"ns\", ",
+		       name[st], a.min, a.median, a.max);
+		if (st)
+			printf("\"reference\": \"%s\", ", name[0]);
+		else
+			printf("\"reference\": null, ");
+		printf("\"runs\": %d, \"method\": \"synthetic IRQ of ctrmap_test_irqbench raised %ld times per round through generic_handle_irq, interrupts off, ktime in the kernel; per round the median of %d batches; %s\"}\n",
+		       rounds, nraise, BATCHES, fig_what[st]);
 	}
 }
 
@@ -365,11 +600,13 @@ int main(int argc, char **argv)
 {
 	static struct sample s[MAX_ROUNDS][NSTATES];
 	CTRMAP_OPTS(ctrmap_stats, st);
-	int opt, rounds = 11, i, err;
+	int opt, rounds = -1, i, err;
+	bool tiny = false;
 
-	while ((opt = getopt(argc, argv, "g:n:w:r:R:")) != -1) {
+	while ((opt = getopt(argc, argv, "g:tn:w:r:R:")) != -1) {
 		switch (opt) {
 		case 'g': irq_rng = strtoul(optarg, NULL, 0); break;
+		case 't': tiny = true; break;
 		case 'n': nraise = strtol(optarg, NULL, 0); break;
 		case 'w': nreads = strtol(optarg, NULL, 0); break;
 		case 'r': rounds = strtol(optarg, NULL, 0); break;
@@ -378,6 +615,17 @@ int main(int argc, char **argv)
 			goto usage;
 		}
 	}
+	/* The defaults, or -t's: what an option names is left as given. */
+	if (nraise == -1)
+		nraise = tiny ? 1000 : 20000;
+	if (nreads == -1)
+		nreads = tiny ? 200 : 1000;
+	if (rounds == -1)
+		rounds = tiny ? 3 : 11;
+	if (nregions == -1)
+		nregions = tiny ? 4 : 64;
+	if (tiny)
+		settle_us = 20000;
 	if (!irq_rng || nraise < 1 || nreads < 1 || rounds < 1 ||
 	    rounds > MAX_ROUNDS || nregions < 1)
 		goto usage;
@@ -433,28 +681,29 @@ int main(int argc, char **argv)
 		}
 	}
 	atexit(kill_kids);
+	bpf_load();
 
 	printf("IRQ %u measured (synthetic), IRQ %u (virtio-rng) measured, IRQ %u carries the bindings\n",
 	       irq_t, irq_rng, irq_q);
-	printf("%ld irq bindings in (c) and (d), over %ld regions (up to %ld each); %d rounds\n",
+	printf("%ld irq bindings in (c) and (d), over %ld regions (up to %ld each); %d rounds, each state's figures in the order (a) to (g)\n",
 	       ntotal, nregions, nbind, rounds);
 	for (i = 0; i < rounds; i++) {
 		double t0 = now_ns();
 
 		round_once(s[i]);
-		printf("round %d (%.1f s): synthetic ns/irq %.0f %.0f %.0f %.0f; hwrng ns/irq %.0f %.0f %.0f %.0f (%ld %ld %ld %ld interrupts)\n",
-		       i + 1, (now_ns() - t0) / 1e9,
-		       s[i][0].syn_ns, s[i][1].syn_ns, s[i][2].syn_ns,
-		       s[i][3].syn_ns, s[i][0].rng_ns, s[i][1].rng_ns,
-		       s[i][2].rng_ns, s[i][3].rng_ns, s[i][0].rng_irqs,
-		       s[i][1].rng_irqs, s[i][2].rng_irqs, s[i][3].rng_irqs);
-		fflush(stdout);
+		print_round(s[i], i + 1, (now_ns() - t0) / 1e9);
 	}
 	report(s, rounds);
+	printf("BPF peers: %llu interrupts on IRQ %u counted in (e), %llu in (f); ctrmap's binding: %llu in (g); as many as raised\n",
+	       (unsigned long long)bpf_counter[COUNT_TP], irq_t,
+	       (unsigned long long)bpf_counter[COUNT_RAW],
+	       (unsigned long long)ctr_counted);
+	bench_lines(s, rounds);
+	irq_count__destroy(bpf);
 	ctrmap_close(h);
 	return 0;
 
 usage:
-	fprintf(stderr, "usage: ctrmap-irq-probe -g RNG_IRQ [-n N] [-w READS] [-r ROUNDS] [-R REGIONS]\n");
+	fprintf(stderr, "usage: ctrmap-irq-probe -g RNG_IRQ [-t] [-n N] [-w READS] [-r ROUNDS] [-R REGIONS]\n");
 	return 2;
 }
