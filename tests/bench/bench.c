@@ -57,13 +57,17 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+double bench_median_of(double *v, int n)
+{
+	if (n < 1)
+		return 0;
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 double bench_median(struct bench_fig *f)
 {
-	if (!f->n)
-		return 0;
-	qsort(f->v, f->n, sizeof(*f->v), cmp_double);
-	return f->n % 2 ? f->v[f->n / 2] :
-			  (f->v[f->n / 2 - 1] + f->v[f->n / 2]) / 2;
+	return bench_median_of(f->v, f->n);
 }
 
 /* A JSON string; the names and methods are plain text, quotes escaped. */

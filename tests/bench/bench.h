@@ -58,6 +58,8 @@ const char *bench_ref(const struct bench_fig *ref);
 void bench_print(FILE *out, struct bench_fig *f);
 /* The median of @f's values so far (0 if none). */
 double bench_median(struct bench_fig *f);
+/* The median of @n values, which it sorts (0 if none). */
+double bench_median_of(double *v, int n);
 /* Drops the values and the reason for a skip: @f is as new. */
 void bench_free(struct bench_fig *f);
 

@@ -79,6 +79,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "irq-count.skel.h"
 
 #define PAGE 4096UL
@@ -218,19 +219,6 @@ static double now_ns(void)
 	return t.tv_sec * 1e9 + t.tv_nsec;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 /*
  * ns per synthetic interrupt on T, interrupts off, measured in the kernel:
  * the median of BATCHES batches of nraise / BATCHES.
@@ -248,7 +236,7 @@ static double synthetic(void)
 		t_raised += n;
 		v[i] = (double)read_ulong(DBG "/raise0") / n;
 	}
-	return median(v, BATCHES);
+	return bench_median_of(v, BATCHES);
 }
 
 /*
@@ -281,7 +269,7 @@ static double hwrng(long *irqs)
 		*irqs += c1 - c0;
 	}
 	close(fd);
-	return median(v, BATCHES);
+	return bench_median_of(v, BATCHES);
 }
 
 static void expect_bindings(uint32_t n)
@@ -522,7 +510,7 @@ static struct summary summarize(double *v, int n)
 {
 	struct summary s;
 
-	s.median = median(v, n);	/* sorts v */
+	s.median = bench_median_of(v, n);	/* sorts v */
 	s.min = v[0];
 	s.max = v[n - 1];
 	return s;
@@ -568,9 +556,8 @@ static void report(struct sample (*s)[NSTATES], int rounds)
  */
 static void bench_lines(struct sample (*s)[NSTATES], int rounds)
 {
-	char name[NSTATES][64];
-	double v[MAX_ROUNDS];
-	struct summary a;
+	char name[NSTATES][64], ref[64], how[512];
+	struct bench_fig f;
 	int st, i;
 
 	snprintf(name[0], sizeof(name[0]), "interrupt, no irq binding");
@@ -581,18 +568,16 @@ static void bench_lines(struct sample (*s)[NSTATES], int rounds)
 	snprintf(name[4], sizeof(name[4]), "interrupt, BPF program counting it");
 	snprintf(name[5], sizeof(name[5]), "interrupt, raw BPF program counting it");
 	snprintf(name[6], sizeof(name[6]), "interrupt, one ctrmap binding on it only");
+	snprintf(ref, sizeof(ref), "%s", name[0]);
 	for (st = 0; st < NSTATES; st++) {
+		snprintf(how, sizeof(how), "synthetic IRQ of ctrmap_test_irqbench raised %ld times per round through generic_handle_irq, interrupts off, ktime in the kernel; per round the median of %d batches; %s",
+			 nraise, BATCHES, fig_what[st]);
+		f = (struct bench_fig)BENCH_FIG("irq", name[st], "ns",
+						st ? ref : NULL, how);
 		for (i = 0; i < rounds; i++)
-			v[i] = s[i][st].syn_ns;
-		a = summarize(v, rounds);
-		printf("bench: {\"group\": \"irq\", \"name\": \"%s\", \"min\": %.1f, \"median\": %.1f, \"max\": %.1f, \"unit\": \"ns\", ",
-		       name[st], a.min, a.median, a.max);
-		if (st)
-			printf("\"reference\": \"%s\", ", name[0]);
-		else
-			printf("\"reference\": null, ");
-		printf("\"runs\": %d, \"method\": \"synthetic IRQ of ctrmap_test_irqbench raised %ld times per round through generic_handle_irq, interrupts off, ktime in the kernel; per round the median of %d batches; %s\"}\n",
-		       rounds, nraise, BATCHES, fig_what[st]);
+			bench_add(&f, s[i][st].syn_ns);
+		bench_print(stdout, &f);
+		bench_free(&f);
 	}
 }
 
