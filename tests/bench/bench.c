@@ -2,6 +2,12 @@
 /* The benchmark programs' shared figures: see bench.h. */
 #define _GNU_SOURCE
 #include "bench.h"
+#include <ctrmap/ctrmap.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -180,4 +186,51 @@ bool bench_pins(long *acquired, long *released)
 	}
 	fclose(f);
 	return exact;
+}
+
+void bench_die(const char *what, int err)
+{
+	fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name, what,
+		strerror(err));
+	exit(2);
+}
+
+uint32_t bench_attach_self(struct ctrmap_handle **h, size_t len, char **mem)
+{
+	CTRMAP_OPTS(ctrmap_attach_reply, reply);
+	int err;
+
+	*mem = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (*mem == MAP_FAILED)
+		bench_die("mmap", errno);
+	err = ctrmap_open(h);
+	if (err)
+		bench_die("ctrmap_open", -err);
+	err = ctrmap_attach(*h, getpid(), (uintptr_t)*mem, len, &reply);
+	if (err)
+		bench_die("attach", -err);
+	return reply.id;
+}
+
+void bench_put(const char *file, uint64_t v)
+{
+	char buf[32];
+	int fd = open(file, O_WRONLY);
+	int len = snprintf(buf, sizeof(buf), "%" PRIu64 "\n", v);
+
+	if (fd < 0 || write(fd, buf, len) != len)
+		bench_die(file, errno);
+	close(fd);
+}
+
+uint64_t bench_get(const char *file)
+{
+	char buf[32] = "";
+	int fd = open(file, O_RDONLY);
+
+	if (fd < 0 || read(fd, buf, sizeof(buf) - 1) < 0)
+		bench_die(file, errno);
+	close(fd);
+	return strtoull(buf, NULL, 0);
 }

@@ -20,7 +20,10 @@
 #define CTRMAP_BENCH_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
+
+struct ctrmap_handle;
 
 struct bench_fig {
 	const char *group, *name, *unit;
@@ -58,6 +61,17 @@ const char *bench_ref(const struct bench_fig *ref);
 void bench_print(FILE *out, struct bench_fig *f);
 /* The median of @f's values so far (0 if none). */
 double bench_median(struct bench_fig *f);
+/* A number written to, or read from, a (debugfs) file; exits on failure. */
+void bench_put(const char *file, uint64_t v);
+uint64_t bench_get(const char *file);
+/* "PROGRAM: WHAT: strerror(ERR)" on standard error, then exit status 2. */
+void bench_die(const char *what, int err);
+/*
+ * @len bytes of this process's own memory (mapped, populated), attached as
+ * a region through a new handle in *@h; the mapping in *@mem. Returns the
+ * region's id; exits (status 2) saying why on failure.
+ */
+uint32_t bench_attach_self(struct ctrmap_handle **h, size_t len, char **mem);
 /* The median of @n values, which it sorts (0 if none). */
 double bench_median_of(double *v, int n);
 /* Drops the values and the reason for a skip: @f is as new. */

@@ -41,11 +41,6 @@ static long nregions = 10000, nprocs = 100, per_proc;
 static pid_t *kids;
 static char *mem;
 
-static void die(const char *what, int err)
-{
-	fprintf(stderr, "ctrmap-bench-scale: %s: %s\n", what, strerror(err));
-	exit(2);
-}
 
 static long meminfo_kb(void)
 {
@@ -54,7 +49,7 @@ static long meminfo_kb(void)
 	FILE *f = fopen("/proc/meminfo", "r");
 
 	if (!f)
-		die("/proc/meminfo", errno);
+		bench_die("/proc/meminfo", errno);
 	while (fgets(line, sizeof(line), f))
 		if (sscanf(line, "Slab: %ld", &v) == 1 ||
 		    sscanf(line, "VmallocUsed: %ld", &v) == 1)
@@ -70,7 +65,7 @@ static void start_kids(void)
 	for (k = 0; k < nprocs; k++) {
 		kids[k] = fork();
 		if (kids[k] < 0)
-			die("fork", errno);
+			bench_die("fork", errno);
 		if (!kids[k]) {
 			memset(mem, 1, per_proc * PAGE);	/* its own pages */
 			pause();
@@ -88,7 +83,7 @@ static uint32_t attach(long i)
 	err = ctrmap_attach(h, kids[i % nprocs],
 			    (uintptr_t)mem + (i / nprocs) * PAGE, PAGE, &r);
 	if (err)
-		die(ctrmap_errmsg(h) ? ctrmap_errmsg(h) : "attach", -err);
+		bench_die(ctrmap_errmsg(h) ? ctrmap_errmsg(h) : "attach", -err);
 	return r.id;
 }
 
@@ -98,7 +93,7 @@ static unsigned int regions_now(void)
 	int err = ctrmap_stats(h, &st);
 
 	if (err)
-		die("stats", -err);
+		bench_die("stats", -err);
 	return st.regions;
 }
 
@@ -114,7 +109,7 @@ static double teardown(void)
 		waitpid(kids[k], NULL, 0);
 	while (regions_now()) {
 		if (bench_now() - t0 > 120)
-			die("teardown", ETIMEDOUT);
+			bench_die("teardown", ETIMEDOUT);
 		usleep(1000);
 	}
 	t = bench_now();
@@ -164,12 +159,12 @@ int main(int argc, char **argv)
 	mem = mmap(NULL, per_proc * PAGE, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (!kids || mem == MAP_FAILED)
-		die("memory", ENOMEM);
+		bench_die("memory", ENOMEM);
 	err = ctrmap_open(&h);
 	if (err)
-		die("ctrmap_open", -err);
+		bench_die("ctrmap_open", -err);
 	if (regions_now())
-		die("regions attached already", EBUSY);
+		bench_die("regions attached already", EBUSY);
 	bench_pins(&a0, &r0);
 	printf("# %ld regions of one page over %ld processes\n", nregions, nprocs);
 
@@ -196,10 +191,10 @@ int main(int argc, char **argv)
 		t0 = bench_now();
 		err = ctrmap_list(h, 0, 0, count_region, &listed);
 		if (err)
-			die("list", -err);
+			bench_die("list", -err);
 		bench_add(&dump, (bench_now() - t0) * 1e3);
 		if (listed != nregions)
-			die("list: not every region listed", EPROTO);
+			bench_die("list: not every region listed", EPROTO);
 	}
 	ms = teardown();
 	printf("# %ld regions torn down in %.1f ms\n", nregions, ms);

@@ -40,24 +40,6 @@
 
 static int cpu;
 
-static void die(const char *what, int err)
-{
-	fprintf(stderr, "ctrmap-bench-timer: %s: %s\n", what, strerror(err));
-	exit(2);
-}
-
-static void bare_timer(uint64_t period_ns)
-{
-	char buf[32];
-	int fd = open(BARE, O_WRONLY);
-	int len = snprintf(buf, sizeof(buf), "%" PRIu64 "\n", period_ns);
-
-	if (fd < 0)
-		die(BARE, errno);
-	if (write(fd, buf, len) != len)
-		die(BARE, errno);
-	close(fd);
-}
 
 /* This CPU's local timer interrupts so far (the LOC line). */
 static uint64_t loc_count(void)
@@ -69,7 +51,7 @@ static uint64_t loc_count(void)
 	int i;
 
 	if (!f)
-		die("/proc/interrupts", errno);
+		bench_die("/proc/interrupts", errno);
 	while (fgets(line, sizeof(line), f)) {
 		p = line + strspn(line, " ");
 		if (strncmp(p, "LOC:", 4))
@@ -106,7 +88,6 @@ static double spin(double secs, uint64_t *loc)
 
 int main(int argc, char **argv)
 {
-	CTRMAP_OPTS(ctrmap_attach_reply, reply);
 	struct ctrmap_source src = { .sz = sizeof(src), .type = CTRMAP_SOURCE_TIMER };
 	struct bench_fig bare = BENCH_FIG("timer", "bare hrtimer expiry", "ns", NULL,
 		"share of a pinned spinner's work lost to a hard hrtimer that only rearms, per extra LOC interrupt; median of the batches");
@@ -116,6 +97,7 @@ int main(int argc, char **argv)
 	double secs = 0.5, w0, w;
 	uint64_t l0, l, v;
 	struct ctrmap_handle *h;
+	uint32_t id;
 	cpu_set_t set;
 	int opt, i, err;
 	char *p;
@@ -137,44 +119,35 @@ int main(int argc, char **argv)
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
 	if (sched_setaffinity(0, sizeof(set), &set))
-		die("sched_setaffinity", errno);
-	p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (p == MAP_FAILED)
-		die("mmap", errno);
-	err = ctrmap_open(&h);
-	if (err)
-		die("ctrmap_open", -err);
-	err = ctrmap_attach(h, getpid(), (uintptr_t)p, PAGE, &reply);
-	if (err)
-		die("attach", -err);
+		bench_die("sched_setaffinity", errno);
+	id = bench_attach_self(&h, PAGE, &p);
 	src.period_ns = period;
 	printf("# CPU %d, period %ld ns, %.2f s a state, %ld batches\n",
 	       cpu, period, secs, batches);
 
 	for (i = 0; i < batches; i++) {
 		w0 = spin(secs, &l0);
-		bare_timer(period);
+		bench_put(BARE, period);
 		w = spin(secs, &l);
-		bare_timer(0);
+		bench_put(BARE, 0);
 		if (l > l0)
 			bench_add(&bare, (1 - w / w0) * secs * 1e9 / (l - l0));
-		err = ctrmap_bind(h, reply.id, 0, &src);
+		err = ctrmap_bind(h, id, 0, &src);
 		if (err)
-			die("bind", -err);
+			bench_die("bind", -err);
 		w = spin(secs, &l);
-		err = ctrmap_unbind(h, reply.id, 0);
+		err = ctrmap_unbind(h, id, 0);
 		if (err)
-			die("unbind", -err);
+			bench_die("unbind", -err);
 		if (l > l0)
 			bench_add(&ours, (1 - w / w0) * secs * 1e9 / (l - l0));
 		printf("# batch %d: LOC %" PRIu64 " none, %" PRIu64 " with a timer\n",
 		       i, l0, l);
 	}
 	if (ctrmap_read(p, 0, &v))
-		die("ctrmap_read", EINVAL);
+		bench_die("ctrmap_read", EINVAL);
 	printf("# the timer: counter counted %" PRIu64 " periods\n", v);
-	ctrmap_detach(h, reply.id);
+	ctrmap_detach(h, id);
 	ctrmap_close(h);
 	if (!v || bare.n < batches || ours.n < batches) {
 		printf("# FAIL: a timer did not fire on CPU %d (counter %" PRIu64

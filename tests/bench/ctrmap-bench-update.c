@@ -36,37 +36,6 @@
 #define DBG "/sys/kernel/debug/ctrmap_test_update/"
 #define PAGE 4096UL
 
-static void die(const char *what, int err)
-{
-	fprintf(stderr, "ctrmap-bench-update: %s: %s\n", what, strerror(err));
-	exit(2);
-}
-
-static void put(const char *file, uint64_t v)
-{
-	char buf[32];
-	int fd = open(file, O_WRONLY);
-	int len = snprintf(buf, sizeof(buf), "%" PRIu64 "\n", v);
-
-	if (fd < 0)
-		die(file, errno);
-	if (write(fd, buf, len) != len)
-		die(file, errno);
-	close(fd);
-}
-
-static uint64_t get(const char *file)
-{
-	char buf[32] = "";
-	int fd = open(file, O_RDONLY);
-
-	if (fd < 0)
-		die(file, errno);
-	if (read(fd, buf, sizeof(buf) - 1) < 0)
-		die(file, errno);
-	close(fd);
-	return strtoull(buf, NULL, 0);
-}
 
 #define REF "atomic64_inc"
 static struct bench_fig figs[] = {
@@ -85,10 +54,10 @@ static struct bench_fig figs[] = {
 
 int main(int argc, char **argv)
 {
-	CTRMAP_OPTS(ctrmap_attach_reply, reply);
 	long batches = 11, n = 200000;
 	uint64_t want0 = 0, want1 = 0, v0, v1;
 	struct ctrmap_handle *h;
+	uint32_t id;
 	int opt, i, m, err;
 	char *p;
 
@@ -104,35 +73,26 @@ int main(int argc, char **argv)
 	}
 	if (batches < 1 || n < 1)
 		return 2;
-	p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (p == MAP_FAILED)
-		die("mmap", errno);
-	err = ctrmap_open(&h);
-	if (err)
-		die("ctrmap_open", -err);
-	err = ctrmap_attach(h, getpid(), (uintptr_t)p, PAGE, &reply);
-	if (err)
-		die("attach", -err);
-	put(DBG "region", reply.id);
-	printf("# region %u (%u counters), %ld updates a batch, %ld batches\n",
-	       reply.id, reply.ncounters, n, batches);
+	id = bench_attach_self(&h, PAGE, &p);
+	bench_put(DBG "region", id);
+	printf("# region %u, %ld updates a batch, %ld batches\n",
+	       id, n, batches);
 
 	for (i = 0; i < batches; i++) {
 		for (m = 0; m < NFIGS; m++) {
-			put(DBG "method", m);
-			put(DBG "run", n);
-			bench_add(&figs[m], (double)get(DBG "run") / n);
+			bench_put(DBG "method", m);
+			bench_put(DBG "run", n);
+			bench_add(&figs[m], (double)bench_get(DBG "run") / n);
 		}
 		want0 += 2 * n;	/* ctrmap_add and the group's */
 		want1 += n;
 	}
-	put(DBG "region", 0);
+	bench_put(DBG "region", 0);
 	if (ctrmap_read(p, 0, &v0) || ctrmap_read(p, 1, &v1))
-		die("ctrmap_read", EINVAL);
-	err = ctrmap_detach(h, reply.id);
+		bench_die("ctrmap_read", EINVAL);
+	err = ctrmap_detach(h, id);
 	if (err)
-		die("detach", -err);
+		bench_die("detach", -err);
 	ctrmap_close(h);
 	printf("# counters in the process's memory: %" PRIu64 " and %" PRIu64
 	       " (%" PRIu64 " and %" PRIu64 " updates made)\n", v0, v1, want0, want1);
