@@ -28,8 +28,7 @@ newest_checkpatch() {
 	# depends on (linux-source-X.Y).
 	ver=$(apt-cache "${o[@]}" madison linux-source | awk '{ print $3 }' | sort -V | tail -n 1)
 	[ -n "$ver" ] || { echo "no linux-source in sid or backports" >&2; return 1; }
-	pkg=$(apt-cache "${o[@]}" show "linux-source=$ver" |
-		sed -n 's/^Depends: \(linux-source-[0-9.]*\).*/\1/p' | head -n 1)
+	pkg=$(apt-cache "${o[@]}" show "linux-source=$ver" | roots_dep_named linux-source-)
 	d=$cache/$pkg-$ver
 	if [ ! -f "$d/scripts/checkpatch.pl" ]; then
 		rm -rf "$d" && mkdir -p "$d" || return 1

@@ -116,6 +116,15 @@ roots_version_in() { # ROOT PACKAGE SUITE
 		awk -v s="$3" '$0 ~ " " s "/" { print $3 }' | sort -V | tail -n1
 }
 
+# Of the "apt-cache show" record on standard input, the first dependency
+# named PREFIX and a version number (linux-headers-7.3.4+deb13-amd64 for
+# linux-headers-): the concrete package a kernel metapackage stands for,
+# whatever else it depends on (7.3's also depend on linux-base-FLAVOUR).
+roots_dep_named() { # PREFIX
+	sed -n 's/^Depends: //p' | head -n 1 | tr ',' '\n' |
+		sed -n "s/^ *\($1[0-9][^ ]*\).*/\1/p" | head -n 1
+}
+
 # The concrete headers package of the backports kernel of SUITE, if its
 # backports have one.
 roots_backports_headers() { # ROOT SUITE
@@ -124,8 +133,7 @@ roots_backports_headers() { # ROOT SUITE
 	[ -n "$b" ] || return 0
 	ver=$(roots_version_in "$1" linux-headers-amd64 "$b")
 	[ -n "$ver" ] || return 0
-	roots_in "$1" apt-cache show "linux-headers-amd64=$ver" |
-		sed -n 's/^Depends: \(linux-headers-[^ ,]*\).*/\1/p' | head -n1
+	roots_in "$1" apt-cache show "linux-headers-amd64=$ver" | roots_dep_named linux-headers-
 }
 
 # Those of PACKAGES ROOT's apt knows.
