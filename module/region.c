@@ -7,6 +7,7 @@
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/fs.h>
+#include <linux/hashtable.h>
 #include <linux/hugetlb.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -38,6 +39,11 @@ static DEFINE_XARRAY_ALLOC1(regions);
 static DEFINE_MUTEX(regions_lock);
 static u32 regions_next_id;
 static unsigned int regions_n;	/* entries in the registry, any state */
+/*
+ * The same entries by address space, so that ATTACH's checks walk the
+ * target's regions rather than every region (make bench: bench-scale).
+ */
+static DEFINE_HASHTABLE(regions_by_mm, 10);
 /* Changes with every entry added or removed; never 0 (dumps: cb->seq). */
 static unsigned int regions_gen = 1;
 static struct workqueue_struct *ctrmap_wq;
@@ -93,12 +99,6 @@ unsigned int ctrmap_regions_gen(void)
 {
 	lockdep_assert_held(&regions_lock);
 	return regions_gen;
-}
-
-/* Pairs with the release that makes the region live, after its header. */
-bool ctrmap_region_live(const struct ctrmap_region *r)
-{
-	return atomic_read_acquire(&r->state) == CTRMAP_REGION_LIVE;
 }
 
 /*
@@ -528,7 +528,9 @@ static bool ctrmap_overlap(const struct ctrmap_region *a,
  * header over the other's counters, and they would share a seq but not
  * the lock that serialises its writers. A region whose range was just
  * emptied (MADV_DONTNEED) is still live until its recheck has run: wait
- * for that once before calling the range taken.
+ * for that once before calling the range taken. Only the target's address
+ * space is walked: a process's regions share its mm until exec, which
+ * kills them all.
  */
 static int ctrmap_register(struct ctrmap_region *r,
 			   const struct ctrmap_attach_args *a,
@@ -536,7 +538,6 @@ static int ctrmap_register(struct ctrmap_region *r,
 {
 	struct ctrmap_region *other;
 	bool rechecked = false;
-	unsigned long id;
 	unsigned int mine;
 	int err;
 
@@ -549,9 +550,12 @@ retry:
 		err = -ENOSPC;
 		goto out;
 	}
-	xa_for_each(&regions, id, other) {
+	hash_for_each_possible(regions_by_mm, other, mm_node,
+			       (unsigned long)r->mm) {
+		if (other->mm != r->mm)
+			continue;
 		mine += other->tgid == r->tgid;
-		if (other->mm == r->mm && ctrmap_overlap(other, r) &&
+		if (ctrmap_overlap(other, r) &&
 		    atomic_read(&other->state) != CTRMAP_REGION_DYING) {
 			if (!rechecked && refcount_inc_not_zero(&other->ref)) {
 				mutex_unlock(&regions_lock);
@@ -577,6 +581,7 @@ retry:
 	err = xa_alloc_cyclic(&regions, &r->id, r, xa_limit_31b,
 			      &regions_next_id, GFP_KERNEL);
 	if (err >= 0) {
+		hash_add(regions_by_mm, &r->mm_node, (unsigned long)r->mm);
 		regions_n++;
 		ctrmap_regions_changed();
 		err = 0;
@@ -592,6 +597,7 @@ static void ctrmap_unregister(struct ctrmap_region *r)
 {
 	mutex_lock(&regions_lock);
 	xa_erase(&regions, r->id);
+	hash_del(&r->mm_node);
 	regions_n--;
 	ctrmap_regions_changed();
 	mutex_unlock(&regions_lock);

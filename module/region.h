@@ -38,8 +38,10 @@ struct ctrmap_region {
 	refcount_t ref;
 	struct rcu_head rcu;
 
+	/* What every counter update reads, together. */
 	struct ctrmap_header __rcu *hdr;
 	u32 ncounters;
+	atomic_t state;	/* enum ctrmap_region_state; BUILDING -> LIVE -> DYING */
 	raw_spinlock_t seq_lock;	/* one writer of hdr->seq at a time */
 
 	/* What the target process handed in, and what it maps to. */
@@ -52,6 +54,7 @@ struct ctrmap_region {
 	struct page **pages;
 	void *vaddr;			/* vmap of @pages */
 	struct mm_struct *mm;		/* mmgrab()ed: the struct, not the space */
+	struct hlist_node mm_node;	/* in the registry's index by @mm */
 	struct mmu_interval_notifier notifier;
 	struct ctrmap_charge charge;	/* the requesting user's */
 
@@ -63,8 +66,6 @@ struct ctrmap_region {
 	struct xarray names;		/* counter index -> its name */
 	unsigned int nnames;
 
-	/* enum ctrmap_region_state; only BUILDING -> LIVE -> DYING. */
-	atomic_t state;
 	u8 reason;			/* enum ctrmap_reason */
 	struct work_struct teardown_work;
 	struct work_struct recheck_work;	/* holds a reference when queued */
@@ -81,6 +82,15 @@ enum ctrmap_region_state {
 	CTRMAP_REGION_LIVE,
 	CTRMAP_REGION_DYING,
 };
+
+/*
+ * Pairs with the release that makes the region live, after its header.
+ * Inline: every counter update asks.
+ */
+static inline bool ctrmap_region_live(const struct ctrmap_region *r)
+{
+	return atomic_read_acquire(&r->state) == CTRMAP_REGION_LIVE;
+}
 
 /* Module-wide figures, as STATS reports them. */
 struct ctrmap_counts {
@@ -101,7 +111,6 @@ struct ctrmap_region *ctrmap_region_attach(const struct ctrmap_attach_args *a,
 					   struct sk_buff *skb,
 					   struct netlink_ext_ack *extack);
 bool ctrmap_region_registered(struct ctrmap_region *r);
-bool ctrmap_region_live(const struct ctrmap_region *r);
 bool ctrmap_region_may_access(struct ctrmap_region *r, struct sk_buff *skb);
 void ctrmap_region_detach(struct ctrmap_region *r);
 void ctrmap_region_kill(struct ctrmap_region *r, enum ctrmap_reason reason);

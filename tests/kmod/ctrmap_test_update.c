@@ -11,7 +11,9 @@
  *            write, 0 or unload)
  *   method   write M: 0 atomic64_inc() on kmalloc'd memory, 1
  *            this_cpu_inc(), 2 ctrmap_add(region, 0, 1), 3 two
- *            atomic64_inc(), 4 a ctrmap group update of counters 0 and 1
+ *            atomic64_inc(), 4 a ctrmap group update of counters 0 and 1,
+ *            5 ctrmap_region_ncounters(region): a call into ctrmap and
+ *            back, nothing else (the floor of any exported call)
  *   run      write N: run the method N times; read: the cycles they took
  *   hrtimer  write P: start a hard hrtimer with period P ns, pinned to
  *            the writer's CPU, that does nothing but rearm (0 stops it);
@@ -32,7 +34,7 @@
 /* Iterations at a time with interrupts off, then a chance to reschedule. */
 #define UPDATE_BATCH 4096
 
-enum { M_ATOMIC, M_PERCPU, M_CTRMAP, M_ATOMIC2, M_GROUP2, M_COUNT };
+enum { M_ATOMIC, M_PERCPU, M_CTRMAP, M_ATOMIC2, M_GROUP2, M_CALL, M_COUNT };
 
 struct update_state {
 	struct ctrmap_region *region;
@@ -142,6 +144,10 @@ static u64 update_loop(unsigned int method, unsigned int n)
 			ctrmap_group_add(&g, 1, 1);
 			ctrmap_group_end(&g);
 		}
+		break;
+	case M_CALL:
+		for (i = 0; i < n; i++)
+			ctrmap_region_ncounters(st.region);
 		break;
 	}
 	c1 = get_cycles();
