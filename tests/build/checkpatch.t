@@ -13,17 +13,9 @@ cache=${CTRMAP_CACHE:-/var/cache/ctrmap}/checkpatch
 
 # Prints the directory holding scripts/checkpatch.pl of the newest kernel.
 newest_checkpatch() {
-	local m apt d o ver pkg deb
-	m=$(roots_mirror)
-	[ -n "$m" ] || { echo "no Debian URI in the machine's apt sources" >&2; return 1; }
-	apt=$cache/apt
-	mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial"
-	printf 'deb %s %s main\n' "$m" sid "$m" "$(roots_extra_suites trixie)" >"$apt/sources.list"
-	o=(-q -o Dir::Etc::SourceList="$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
-		-o Dir::State::Lists="$apt/lists" -o Dir::Cache="$apt/cache"
-		-o Dir::State::status=/dev/null -o APT::Architectures::=amd64
-		-o APT::Sandbox::User=root "${roots_apt_opts[@]}")
-	apt-get "${o[@]}" update >"$cache/apt.log" 2>&1 || { tail -n 5 "$cache/apt.log" >&2; return 1; }
+	local apt=$cache/apt d o ver pkg deb
+	roots_private_apt "$apt" sid "$(roots_extra_suites trixie)" || return 1
+	o=("${roots_papt[@]}")
 	# The linux-source metapackage's newest version, and the package it
 	# depends on (linux-source-X.Y).
 	ver=$(apt-cache "${o[@]}" madison linux-source | awk '{ print $3 }' | sort -V | tail -n 1)
@@ -32,8 +24,8 @@ newest_checkpatch() {
 	d=$cache/$pkg-$ver
 	if [ ! -f "$d/scripts/checkpatch.pl" ]; then
 		rm -rf "$d" && mkdir -p "$d" || return 1
-		(cd "$apt" && rm -f ./*.deb && apt-get "${o[@]}" download "$pkg=$ver") >>"$cache/apt.log" 2>&1 ||
-			{ tail -n 5 "$cache/apt.log" >&2; return 1; }
+		(cd "$apt" && rm -f ./*.deb && apt-get "${o[@]}" download "$pkg=$ver") >>"$apt/apt.log" 2>&1 ||
+			{ tail -n 5 "$apt/apt.log" >&2; return 1; }
 		deb=$(ls "$apt"/"$pkg"_*.deb)
 		dpkg-deb --fsys-tarfile "$deb" |
 			tar -xO --wildcards "./usr/src/$pkg.tar.*" |

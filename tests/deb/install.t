@@ -39,8 +39,5 @@ cp -a "$out/ctrmap-$upstream" "$nextout/ctrmap-$next"
 
 root=$(tests/lib/bookworm-root)
 make -s -C tests/tools
-# A QEMU thread per guest CPU: the DKMS builds here use both (make -j2),
-# and nothing binds an irq: source, whose tracepoint patching froze a CPU
-# under that mode (tests/README.md, on tests/vm/run).
-VM_TCG_THREAD=${VM_TCG_THREAD:-multi} exec tests/vm/run --root "$root" --timeout 1500 -- \
+exec tests/vm/run --root "$root" --timeout 1500 -- \
 	tests/deb/in-guest "$top/$out" "$top/$nextout"

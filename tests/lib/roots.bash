@@ -29,6 +29,25 @@ roots_in() { # ROOT COMMAND...
 
 roots_apt_opts=(-o Acquire::Check-Valid-Until=false -q)
 
+# apt on a private package list of SUITES from this machine's mirror, in
+# DIR (its lists and downloads there; the machine's own apt state
+# untouched): sets roots_papt, the options for apt-get and apt-cache, and
+# updates the lists (log in DIR/apt.log).
+roots_private_apt() { # DIR SUITE...
+	local dir=$1 m s
+	shift
+	m=$(roots_mirror)
+	[ -n "$m" ] || { echo "no Debian URI in the machine's apt sources" >&2; return 1; }
+	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
+	for s; do printf 'deb %s %s main\n' "$m" "$s"; done >"$dir/sources.list"
+	roots_papt=(-q -o Dir::Etc::SourceList="$dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
+		-o Dir::State::Lists="$dir/lists" -o Dir::Cache="$dir/cache"
+		-o Dir::State::status=/dev/null -o APT::Architectures::=amd64
+		-o APT::Sandbox::User=root "${roots_apt_opts[@]}")
+	apt-get "${roots_papt[@]}" update >"$dir/apt.log" 2>&1 ||
+		{ tail -n 5 "$dir/apt.log" >&2; return 1; }
+}
+
 # A minbase SUITE in ROOT (removed first), its apt sources the suite (and,
 # for a release, its -updates and -security; EXTRA suites such as
 # trixie-backports too) from this machine's mirrors; no service starts, no
@@ -189,7 +208,7 @@ roots_build() { # SUITE
 # openssl if missing, which offline it cannot).
 roots_guest_pkgs=(dkms gcc make libc6-dev kmod pkg-config libnl-3-dev
 	libnl-genl-3-dev procps jq bats bats-assert bats-support iproute2
-	python3 python3-yaml curl prometheus prometheus-node-exporter
+	python3 python3-yaml python3-jsonschema curl prometheus prometheus-node-exporter
 	e2fsprogs dpkg-dev autopkgtest dctrl-tools openssl)
 
 # Make (once; again when this changes or after CTRMAP_ROOT_MAX_AGE_MIN) a
