@@ -17,43 +17,46 @@
  *              the virtio-rng device answered by its interrupt RNG_IRQ:
  *              wall time per interrupt /proc/interrupts counted, device and
  *              wake-up included
- * in seven states, measured in the order a, e, f, g, b, c, d in every
+ * in nine states, measured in the order a, g, h, i, b, c, d, e, f in every
  * round ((a) and its three twins that count T, one way each, first and
  * side by side):
  *   (a) no irq binding at all: ctrmap's probe is not on the tracepoint
- *   (e) as (a), no ctrmap binding at all, with the BPF peer on the classic
+ *   (g) as (a), no ctrmap binding at all, with the BPF peer on the classic
  *       tracepoint attached: count_irq of irq-count.bpf.c on
  *       irq/irq_handler_entry, counting T (and only T) into entry COUNT_TP
  *       of a BPF_F_MMAPABLE array map, which this program mmaps. What a
  *       tracepoint program costs, the perf trace record the kernel builds
  *       for it on every interrupt included.
- *   (f) as (e), with the raw-tracepoint peer attached instead:
+ *   (h) as (g), with the raw-tracepoint peer attached instead:
  *       count_irq_raw on raw_tp/irq_handler_entry, counting T into entry
  *       COUNT_RAW of the same map. Registered on the tracepoint directly,
  *       as ctrmap's probe is, no record built: the strongest BPF peer.
- *   (g) as (a), plus exactly one irq binding, on T, and nothing else: the
- *       strict ctrmap twin of (e) and (f), ctrmap's probe on the
+ *   (i) as (a), plus exactly one irq binding, on T, and nothing else: the
+ *       strict ctrmap twin of (g) and (h), ctrmap's probe on the
  *       tracepoint with a single binding in its table, T's
  *   (b) one irq binding, on IRQ Q (ctrmap_test_irqbench's other IRQ, which
  *       never fires)
- *   (c) REGIONS x max_bindings irq bindings on Q: as many as the limits
- *       let REGIONS regions have (and max_bindings_per_user, root's too)
- *   (d) as (c), less two of Q's, plus one binding on T and one on RNG_IRQ:
+ *   (c) 10 irq bindings on Q
+ *   (d) 1000 irq bindings on Q
+ *   (e) REGIONS x max_bindings irq bindings on Q: as many as the limits
+ *       let REGIONS regions have (and max_bindings_per_user, root's too;
+ *       more than 1000)
+ *   (f) as (e), less two of Q's, plus one binding on T and one on RNG_IRQ:
  *       the interrupt measured has a binding of its own among many
  * Both BPF programs are loaded once (libbpf, its bpftool skeleton); each
  * is attached for its own state only and detached after. After every
  * measurement each mapped counter must have moved by exactly the
  * interrupts raised on T in its state, and not at all in the others, and
- * in (g) the bound ctrmap counter (read back by GET) by exactly those
- * raised in (g), or the run fails.
+ * in (i) the bound ctrmap counter (read back by GET) by exactly those
+ * raised in (i), or the run fails.
  * A round's figure for a state is the median of 10 batches (N / 10
  * interrupts, READS / 10 reads each): the host's hiccups hit single
  * batches. Timings under TCG drift, so every round measures all seven
  * states, and each state's cost is reported as its median over the rounds
  * and as the median over the rounds of its ratio to (a) in the same
- * round: (e), (f) and (g) against each other say what the irq: source
- * costs an interrupt against the BPF peers; (b), (c) and (d) how that
- * grows with the bindings elsewhere. The regions (one page each) belong
+ * round: (g), (h) and (i) against each other say what the irq: source
+ * costs an interrupt against the BPF peers; (b) to (f) how that grows
+ * with the bindings elsewhere. The regions (one page each) belong
  * to child processes, as many regions each as the per-process limit
  * allows. Nothing is asserted about time.
  *
@@ -61,8 +64,8 @@
  * interrupt (min, median and max over the rounds of the round's figure;
  * each state but (a) with (a) as its reference), for the benchmark
  * collector. -t is the tiny run (seconds: 3 rounds, 1000 interrupts, 200
- * reads, 4 regions, the same paths); an option given with it wins over its
- * value.
+ * reads, 17 regions, the same paths); an option given with it wins over
+ * its value.
  */
 #define _GNU_SOURCE
 #include <bpf/libbpf.h>
@@ -84,10 +87,12 @@
 
 #define PAGE 4096UL
 #define DBG "/sys/kernel/debug/ctrmap_test_irqbench"
-#define NSTATES 7
-#define ST_BPF_TP 4	/* (e) */
-#define ST_BPF_RAW 5	/* (f) */
-#define ST_ONE_T 6	/* (g) */
+#define NSTATES 9
+#define ST_ALL 4	/* (e) */
+#define ST_OWN 5	/* (f) */
+#define ST_BPF_TP 6	/* (g) */
+#define ST_BPF_RAW 7	/* (h) */
+#define ST_ONE_T 8	/* (i) */
 #define MAX_ROUNDS 101
 #define MAX_KIDS 64
 #define BATCHES 10
@@ -95,17 +100,21 @@
 static const char *const state_name[NSTATES] = {
 	"(a) no irq binding",
 	"(b) 1 binding on another IRQ",
-	"(c) all bindings on another IRQ",
-	"(d) (c) + 1 on the IRQ measured",
-	"(e) (a) + BPF (tracepoint) counting T",
-	"(f) (a) + BPF (raw_tp) counting T",
-	"(g) (a) + 1 binding on T only",
+	"(c) 10 bindings on another IRQ",
+	"(d) 1000 bindings on another IRQ",
+	"(e) all bindings on another IRQ",
+	"(f) (e) + 1 on the IRQ measured",
+	"(g) (a) + BPF (tracepoint) counting T",
+	"(h) (a) + BPF (raw_tp) counting T",
+	"(i) (a) + 1 binding on T only",
 };
 
 /* The bench: lines' names and methods, state by state. */
 static const char *const fig_what[NSTATES] = {
 	"ctrmap loaded, no irq binding",
 	"one ctrmap irq binding, on another IRQ",
+	"10 ctrmap irq bindings, on another IRQ",
+	"1000 ctrmap irq bindings, on another IRQ",
 	"ctrmap irq bindings, all on another IRQ",
 	"ctrmap irq bindings, two fewer on another IRQ, one on the IRQ raised",
 	"no ctrmap binding; a BPF program on the classic tracepoint irq/irq_handler_entry (a perf trace record built per interrupt) adds 1 to an mmapable array entry for the IRQ raised",
@@ -132,7 +141,9 @@ static struct irq_count *bpf;
 static const volatile uint64_t *bpf_counter;
 static uint64_t bpf_expect[NCOUNTS];
 static long t_raised;		/* interrupts raised on T so far */
-static uint64_t ctr_counted;	/* by the binding on T in (g), all rounds */
+static uint64_t ctr_counted;	/* by the binding on T in (i), all rounds */
+/* The bindings on Q in (b) to (e); ntotal's is the last. */
+static const long q_levels[] = { 1, 10, 1000 };
 
 /* One round's figures: ns per interrupt, and how many interrupts. */
 struct sample {
@@ -431,7 +442,8 @@ static long measure(struct sample *s, int state)
 
 static void round_once(struct sample s[NSTATES])
 {
-	long k, i, raised;
+	long j, raised;
+	int st;
 	uint64_t v, c;
 
 	attach_all();
@@ -462,28 +474,28 @@ static void round_once(struct sample s[NSTATES])
 	unbind(ids[0], 0);
 	expect_bindings(0);
 
-	bind_irq(ids[0], 0, irq_q);
-	expect_bindings(1);
-	measure(&s[1], 1);
+	/* Binding j on Q: counter j % nbind of region j / nbind. */
+	for (j = 0, st = 1; st <= ST_ALL; st++) {
+		long n = st < ST_ALL ? q_levels[st - 1] : ntotal;
 
-	for (k = 0; k < nregions; k++)
-		for (i = k ? 0 : 1; i < nbind && k * nbind + i < ntotal; i++)
-			bind_irq(ids[k], i, irq_q);
-	expect_bindings(ntotal);
-	measure(&s[2], 2);
+		for (; j < n; j++)
+			bind_irq(ids[j / nbind], j % nbind, irq_q);
+		expect_bindings(n);
+		measure(&s[st], st);
+	}
 
 	unbind(ids[0], 0);
 	unbind(ids[0], 1);
 	bind_irq(ids[0], 0, irq_t);
 	bind_irq(ids[0], 1, irq_rng);
 	expect_bindings(ntotal);
-	measure(&s[3], 3);
+	measure(&s[ST_OWN], ST_OWN);
 
 	detach_all();
 	expect_bindings(0);
 }
 
-/* A round's figures, states (a) to (g) in that order. */
+/* A round's figures, states (a) to (i) in that order. */
 static void print_round(const struct sample s[NSTATES], int round,
 			double secs)
 {
@@ -562,12 +574,14 @@ static void bench_lines(struct sample (*s)[NSTATES], int rounds)
 
 	snprintf(name[0], sizeof(name[0]), "interrupt, no irq binding");
 	snprintf(name[1], sizeof(name[1]), "interrupt, one irq binding elsewhere");
-	snprintf(name[2], sizeof(name[2]), "interrupt, %ld irq bindings elsewhere",
-		 ntotal);
-	snprintf(name[3], sizeof(name[3]), "interrupt, its own ctrmap binding");
-	snprintf(name[4], sizeof(name[4]), "interrupt, BPF program counting it");
-	snprintf(name[5], sizeof(name[5]), "interrupt, raw BPF program counting it");
-	snprintf(name[6], sizeof(name[6]), "interrupt, one ctrmap binding on it only");
+	for (st = 2; st <= ST_ALL; st++)
+		snprintf(name[st], sizeof(name[st]),
+			 "interrupt, %ld irq bindings elsewhere",
+			 st < ST_ALL ? q_levels[st - 1] : ntotal);
+	snprintf(name[ST_OWN], sizeof(name[ST_OWN]), "interrupt, its own ctrmap binding");
+	snprintf(name[ST_BPF_TP], sizeof(name[ST_BPF_TP]), "interrupt, BPF program counting it");
+	snprintf(name[ST_BPF_RAW], sizeof(name[ST_BPF_RAW]), "interrupt, raw BPF program counting it");
+	snprintf(name[ST_ONE_T], sizeof(name[ST_ONE_T]), "interrupt, one ctrmap binding on it only");
 	snprintf(ref, sizeof(ref), "%s", name[0]);
 	for (st = 0; st < NSTATES; st++) {
 		snprintf(how, sizeof(how), "synthetic IRQ of ctrmap_test_irqbench raised %ld times per round through generic_handle_irq, interrupts off, ktime in the kernel; per round the median of %d batches; %s",
@@ -608,7 +622,7 @@ int main(int argc, char **argv)
 	if (rounds == -1)
 		rounds = tiny ? 3 : 11;
 	if (nregions == -1)
-		nregions = tiny ? 4 : 64;
+		nregions = tiny ? 17 : 64;
 	if (tiny)
 		settle_us = 20000;
 	if (!irq_rng || nraise < 1 || nreads < 1 || rounds < 1 ||
@@ -639,6 +653,11 @@ int main(int argc, char **argv)
 	if (st.max_bindings_per_user &&
 	    ntotal > st.max_bindings_per_user)
 		ntotal = st.max_bindings_per_user;
+	if (ntotal <= q_levels[ST_ALL - 2]) {
+		fprintf(stderr, "ctrmap-irq-probe: %ld irq bindings at most (%ld regions): (e) needs more than %ld\n",
+			ntotal, nregions, q_levels[ST_ALL - 2]);
+		return 2;
+	}
 	if (nregions > st.max_regions ||
 	    (st.max_regions_per_user &&
 	     nregions > st.max_regions_per_user) ||
@@ -670,7 +689,7 @@ int main(int argc, char **argv)
 
 	printf("IRQ %u measured (synthetic), IRQ %u (virtio-rng) measured, IRQ %u carries the bindings\n",
 	       irq_t, irq_rng, irq_q);
-	printf("%ld irq bindings in (c) and (d), over %ld regions (up to %ld each); %d rounds, each state's figures in the order (a) to (g)\n",
+	printf("%ld irq bindings in (e) and (f), over %ld regions (up to %ld each); %d rounds, each state's figures in the order (a) to (i)\n",
 	       ntotal, nregions, nbind, rounds);
 	for (i = 0; i < rounds; i++) {
 		double t0 = now_ns();
@@ -679,7 +698,7 @@ int main(int argc, char **argv)
 		print_round(s[i], i + 1, (now_ns() - t0) / 1e9);
 	}
 	report(s, rounds);
-	printf("BPF peers: %llu interrupts on IRQ %u counted in (e), %llu in (f); ctrmap's binding: %llu in (g); as many as raised\n",
+	printf("BPF peers: %llu interrupts on IRQ %u counted in (g), %llu in (h); ctrmap's binding: %llu in (i); as many as raised\n",
 	       (unsigned long long)bpf_counter[COUNT_TP], irq_t,
 	       (unsigned long long)bpf_counter[COUNT_RAW],
 	       (unsigned long long)ctr_counted);
