@@ -52,16 +52,27 @@ roots_private_apt() { # DIR SUITE...
 # for a release, its -updates and -security; EXTRA suites such as
 # trixie-backports too) from this machine's mirrors; no service starts, no
 # initramfs is made (minutes, for a kernel the guest boots without one).
-# Logs to LOG.
+# The minbase itself is kept as $roots_cache/SUITE-minbase.tar for the
+# next root of SUITE (a build root and its guest roots) for
+# CTRMAP_ROOT_MAX_AGE_MIN (a day): unpacking it takes seconds, a
+# debootstrap a minute or more. Logs to LOG.
 roots_debootstrap() { # SUITE ROOT LOG [EXTRA...]
 	local suite=$1 root=$2 log=$3 m sm e
+	local tar=$roots_cache/$1-minbase.tar max_age=${CTRMAP_ROOT_MAX_AGE_MIN:-1440}
 	shift 3
 	m=$(roots_mirror)
 	[ -n "$m" ] || { echo "no Debian URI found in the machine's apt sources" >>"$log"; return 1; }
 	umount -R "$root"/{proc,sys,dev} 2>/dev/null
 	rm -rf --one-file-system "$root"
-	mkdir -p "$(dirname "$root")"
-	debootstrap --variant=minbase "$suite" "$root" "$m" >"$log" 2>&1 || return 1
+	mkdir -p "$root"
+	if [ -s "$tar" ] && [ -z "$(find "$tar" -mmin +"$max_age")" ]; then
+		echo "minbase $suite from $tar" >"$log"
+		tar -C "$root" --numeric-owner -xpf "$tar" >>"$log" 2>&1 || return 1
+	else
+		debootstrap --variant=minbase "$suite" "$root" "$m" >"$log" 2>&1 &&
+			tar -C "$root" --numeric-owner -cpf "$tar.$$" . >>"$log" 2>&1 &&
+			mv "$tar.$$" "$tar" || { rm -f "$tar.$$"; return 1; }
+	fi
 	sm=$(roots_mirror security)
 	{
 		echo "deb $m $suite main"
@@ -164,14 +175,27 @@ roots_known() { # ROOT PACKAGES...
 	done
 }
 
+# Each root is made under a lock of its own, $roots_cache/NAME.lock:
+# tests/check makes the roots it boots in the background
+# (tests/lib/prefetch-roots), and a part that wants one waits for it.
+roots_locked() { # NAME FUNCTION ARGS...
+	local name=$1
+	shift
+	mkdir -p "$roots_cache" || return 1
+	(flock 7 && "$@") 7>"$roots_cache/$name.lock"
+}
+
 # Make (once) or refresh (when older than CTRMAP_ROOT_MAX_AGE_MIN, default
 # a day, so that sid's kernel follows sid) the build root of SUITE in
 # $roots_cache/SUITE-build; notes as TAP comments, details in
 # $roots_cache/SUITE-build.log. Non-zero if there is no usable root.
 roots_build() { # SUITE
+	roots_locked "$1-build" roots_build_locked "$@"
+}
+roots_build_locked() { # SUITE
 	local suite=$1 root=$roots_cache/$1-build log=$roots_cache/$1-build.log
 	local stamp t0=$SECONDS max_age=${CTRMAP_ROOT_MAX_AGE_MIN:-1440} metas bp
-	stamp=$( (declare -f roots_build roots_header_metas roots_extra_suites \
+	stamp=$( (declare -f roots_build_locked roots_header_metas roots_extra_suites \
 		roots_backports_headers; echo "${roots_build_pkgs[*]}") |
 		sha256sum | cut -c1-16)
 	if [ -f "$root/.ctrmap-stamp" ] && [ "$(cat "$root/.ctrmap-stamp")" = "$stamp" ]; then
@@ -216,10 +240,13 @@ roots_guest_pkgs=(dkms gcc make libc6-dev kmod pkg-config libnl-3-dev
 # tests/vm/run --root: $roots_cache/SUITE-FLAVOUR-guest/{root,root.img}.
 # Prints the directory; notes, as TAP comments, on standard error.
 roots_guest() { # SUITE FLAVOUR
+	roots_locked "$1-$2-guest" roots_guest_locked "$@"
+}
+roots_guest_locked() { # SUITE FLAVOUR
 	local suite=$1 flavour=$2 dir=$roots_cache/$1-$2-guest
 	local root=$roots_cache/$1-$2-guest/root log=$roots_cache/$1-$2-guest.log
 	local stamp t0=$SECONDS max_age=${CTRMAP_ROOT_MAX_AGE_MIN:-1440} size
-	stamp=$( (declare -f roots_guest; echo "${roots_guest_pkgs[*]}") |
+	stamp=$( (declare -f roots_guest_locked; echo "${roots_guest_pkgs[*]}") |
 		sha256sum | cut -c1-16)
 	if [ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$stamp" ] &&
 	   [ -s "$dir/root.img" ] && [ -z "$(find "$dir/stamp" -mmin +"$max_age")" ]; then
