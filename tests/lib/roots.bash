@@ -166,6 +166,18 @@ roots_backports_headers() { # ROOT SUITE
 	roots_in "$1" apt-cache show "linux-headers-amd64=$ver" | roots_dep_named linux-headers-
 }
 
+# The target (SUITE:FLAVOUR) of trixie-backports' kernel, when it is a
+# newer series than trixie's; nothing otherwise. Makes trixie's build root.
+roots_backports_target() {
+	local root=$roots_cache/trixie-build bp tk
+	roots_build trixie >&2 || return 0
+	bp=$(roots_backports_headers "$root" trixie)
+	tk=$(roots_kver_of "$root" linux-headers-amd64)
+	bp=${bp#linux-headers-}
+	[ -n "$bp" ] && [ "$(cut -d. -f1,2 <<<"$bp")" != "$(cut -d. -f1,2 <<<"$tk")" ] &&
+		echo trixie-backports:amd64
+}
+
 # Those of PACKAGES ROOT's apt knows.
 roots_known() { # ROOT PACKAGES...
 	local root=$1 p
