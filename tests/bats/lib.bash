@@ -111,16 +111,7 @@ start_target() {
 	) <"$TDIR/in" >"$TOUT" 2>"$TDIR/err" &
 	TPID=$!
 	exec 7>"$TDIR/in"
-	# It may take a while to populate a large range (64 Ki pages took
-	# over 10 s on 6.1 PREEMPT_RT under TCG): waited for while it lives,
-	# up to 5 min.
-	local i
-	for ((i = 0; i < 6000; i++)); do
-		grep -q '^pid=' "$TOUT" 2>/dev/null && break
-		kill -0 "$TPID" 2>/dev/null || break
-		sleep 0.05
-	done
-	wait_lines "$TOUT" '^pid=' 1 1
+	wait_lines "$TOUT" '^pid=' 1 || { cat "$TDIR/err" >&2; return 1; }
 	TADDR=$(sed -n 's/^pid=.* addr=\(0x[0-9a-f]*\) .*/\1/p' "$TOUT")
 	TLEN=$(sed -n 's/^pid=.* len=\([0-9]*\)$/\1/p' "$TOUT")
 	STARTED_PIDS+=" $TPID"
