@@ -45,7 +45,8 @@ $(error cannot read the version from debian/changelog (dpkg-parsechangelog is in
 endif
 # The kernel to build against: the newest bookworm 6.1 generic kernel whose
 # headers are installed (tests/lib/deps installs them; guests boot kernels
-# unpacked in a cache, tests/lib/guest-kernel: none is installed here).
+# unpacked in a cache, tests/lib/guest-kernel, and other kernels' headers
+# are unpacked there too, tests/lib/kernel-headers: none is installed here).
 KVER ?= $(shell ls -d /lib/modules/6.1.0-*-amd64/build 2>/dev/null | \
 	grep -v -- -rt- | sed 's|^/lib/modules/||; s|/build$$||' | sort -V | tail -n1)
 KDIR ?= /lib/modules/$(KVER)/build
