@@ -264,7 +264,6 @@ static void snapcheck(long n)
 /* One command from standard input; returns 0 to go on, 1 to exit. */
 static int command(char *cmd)
 {
-	long page = sysconf(_SC_PAGESIZE);
 	void *p;
 	pid_t child;
 
@@ -278,9 +277,17 @@ static int command(char *cmd)
 		if (munmap(region, len))
 			die("munmap");
 	} else if (!strcmp(cmd, "mremap")) {
-		/* Move it: the old range no longer maps the pinned pages. */
-		p = mremap(region, len, len, MREMAP_MAYMOVE | MREMAP_FIXED,
-			   (char *)region + 64 * page);
+		/*
+		 * Move it: the old range no longer maps the pinned pages. Onto
+		 * a place reserved first: MREMAP_FIXED unmaps what it lands on,
+		 * and a fixed offset from the region landed on ld.so's data now
+		 * and then (a general protection fault in ld.so at exit).
+		 */
+		p = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+			 -1, 0);
+		if (p == MAP_FAILED)
+			die("mmap");
+		p = mremap(region, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, p);
 		if (p == MAP_FAILED)
 			die("mremap");
 		region = p;
