@@ -36,6 +36,10 @@ ctrmap_version() {
 require_guest() {
 	[ -e /proc/modules ] || skip "environment: needs a kernel with module support: run through tests/vm/run"
 	[ -n "${CTRMAP_KBUILD:-}" ] || skip "environment: CTRMAP_KBUILD unset: run through tests/vm/run"
+	# The test that runs, in the kernel log: tests/vm/run names the one a
+	# splat came in.
+	echo "ctrmap-bats: ${BATS_TEST_FILENAME##*/tests/bats/}: $BATS_TEST_DESCRIPTION" \
+		>/dev/kmsg 2>/dev/null || true
 }
 
 module_loaded() {

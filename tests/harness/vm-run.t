@@ -23,17 +23,22 @@ qemus() { pgrep -c -f '^qemu-system-x86_64 .*vmrun.share=' || true; }
 echo "1..10"
 before=$(qemus)
 
-# A status of 0 passes through in every other part of make check.
-"$run" -- sh -c 'exit 7'
+# A status of 0 passes through in every other part of make check. A BATS
+# test's mark in the log (tests/bats/lib.bash) is no splat, whatever the
+# test's name says.
+"$run" -- sh -c 'echo "ctrmap-bats: t/a.bats: a WARNING: Oops in its name" >/dev/kmsg; exit 7'
 rc=$?
 [ $rc = 7 ]
-ok $? "the command's exit status passes through (got $rc)"
+ok $? "the command's exit status passes through, and a test's mark naming a WARNING is no splat (got $rc)"
 
-out=$("$run" -- sh -c 'insmod "$CTRMAP_KBUILD/kmod/ctrmap_test_warn.ko" && rmmod ctrmap_test_warn' 2>&1)
+# The last BATS mark before a splat names the test it came in.
+out=$("$run" -- sh -c 'echo "ctrmap-bats: t/b.bats: the deliberate one" >/dev/kmsg
+	insmod "$CTRMAP_KBUILD/kmod/ctrmap_test_warn.ko" && rmmod ctrmap_test_warn' 2>&1)
 rc=$?
 echo "$out" | sed 's/^/# /'
-[ $rc = 99 ] && echo "$out" | grep -q 'deliberate warning'
-ok $? "a WARN in the guest fails the run although the command succeeded: 99 (got $rc)"
+[ $rc = 99 ] && echo "$out" | grep -q 'deliberate warning' &&
+	echo "$out" | grep -qx 'vm: during t/b.bats: the deliberate one'
+ok $? "a WARN in the guest fails the run although the command succeeded, naming the test it came in: 99 (got $rc)"
 
 # A WARNING, then more log than the ring holds (256 KiB here): dmesg at the
 # end has lost it (the command prints how often dmesg has it: 0), the log
