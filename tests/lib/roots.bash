@@ -187,6 +187,32 @@ roots_known() { # ROOT PACKAGES...
 	done
 }
 
+# PACKAGES fetched with "apt-get download" (never installed: a kernel
+# image installed on this host would be offered at its next boot) and
+# unpacked together as DIR, with DIR/kver holding KVER. CHECK is called
+# with the unpacked tree first and may fix it up or fail. DIR is replaced
+# only when everything worked. tests/lib/guest-kernel and
+# tests/lib/kernel-headers.
+roots_unpack_debs() { # DIR KVER CHECK PACKAGES...
+	local dir=$1 kver=$2 check=$3 tmp deb ok=1
+	shift 3
+	mkdir -p "${dir%/*}" || return 1
+	tmp=$(mktemp -d "${dir%/*}/.fetch.XXXXXX") || return 1
+	chown _apt: "$tmp" 2>/dev/null || true	# apt downloads as _apt
+	if (cd "$tmp" && apt-get download -q "$@" >&2); then
+		for deb in "$tmp"/*.deb; do
+			dpkg-deb -x "$deb" "$tmp/root" || ok=
+		done
+	else
+		echo "${0##*/}: cannot download $*" >&2
+		ok=
+	fi
+	[ -n "$ok" ] && "$check" "$tmp/root" && echo "$kver" >"$tmp/root/kver" &&
+		rm -rf "$dir" && mv "$tmp/root" "$dir" || ok=
+	rm -rf "$tmp"
+	[ -n "$ok" ]
+}
+
 # Each root is made under a lock of its own, $roots_cache/NAME.lock:
 # tests/check makes the roots it boots in the background
 # (tests/lib/prefetch-roots), and a part that wants one waits for it.
