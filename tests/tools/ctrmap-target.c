@@ -280,8 +280,9 @@ static int command(char *cmd)
 		/*
 		 * Move it: the old range no longer maps the pinned pages. Onto
 		 * a place reserved first: MREMAP_FIXED unmaps what it lands on,
-		 * and a fixed offset from the region landed on ld.so's data now
-		 * and then (a general protection fault in ld.so at exit).
+		 * and a fixed offset from the region fell inside ld.so's
+		 * mappings (the likely cause of a general protection fault in
+		 * ld.so seen on 7.3.4).
 		 */
 		p = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
 			 -1, 0);
