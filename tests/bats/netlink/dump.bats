@@ -20,13 +20,13 @@ teardown() {
 	read -r a0 r0 < <(pins)
 	# 3 processes x 60 regions (a page each: regions of one process may
 	# not overlap): more replies than one dump message holds.
+	# One counterctl a process (a batch), not one an attach.
 	for p in 1 2 3; do
 		start_target -m mmap -p 60
 		exec 7>&-
 		for i in $(seq 0 59); do
-			"$CTL" attach --pid "$TPID" --addr "$(printf 0x%x $((TADDR + i * 4096)))" \
-				--len 4096 >/dev/null
-		done
+			echo "attach --pid $TPID --addr $((TADDR + i * 4096)) --len 4096"
+		done | "$CTL" -b - >/dev/null
 	done
 	assert_equal "$(regions_listed)" 180
 
@@ -89,10 +89,11 @@ pagemap_pfns() { # PID ADDR N
 	modprobe ctrmap max_region_pages=2048 max_bindings=256
 	start_target -m mmap -p 2048
 	attach "$TPID" "$TADDR" "$TLEN"
-	# Bound from the last counter down; GET lists them in counter order.
+	# Bound from the last counter down, by one counterctl (a batch); GET
+	# lists them in counter order.
 	for ((i = 255; i >= 0; i--)); do
-		"$CTL" bind "$RID" $((i * 7)) timer:3600s
-	done
+		echo "bind $RID $((i * 7)) timer:3600s"
+	done | "$CTL" -b -
 	want_pfns=$(pagemap_pfns "$TPID" "$TADDR" 2048)
 	want_bindings=$(seq -s, 0 7 $((255 * 7)))
 

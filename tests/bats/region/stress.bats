@@ -75,13 +75,17 @@ GONE='(No such file or directory|No such device)$|kernel reports: no such region
 	# Each counter holds exactly the ADDs that succeeded on it.
 	sort "$BATS_TEST_TMPDIR"/added.* | uniq -c >"$BATS_TEST_TMPDIR/expected"
 	[ "$(awk '{ n += $1 } END { print n + 0 }' "$BATS_TEST_TMPDIR/expected")" -gt 0 ]
+	declare -A want=()
+	while read -r n id k; do
+		want[$id.$k]=$n
+	done <"$BATS_TEST_TMPDIR/expected"
 	for j in "${!ids[@]}"; do
 		read -r mpid maddr <<<"${mirrors[$j]}"
+		mapfile -t got < <(mem_counters "$mpid" "$maddr" 8)
+		assert_equal "${#got[@]}" 8
 		for k in 0 1 2 3 4 5 6 7; do
-			want=$(awk -v id="${ids[$j]}" -v k=$k '$2 == id && $3 == k { print $1 }' \
-				"$BATS_TEST_TMPDIR/expected")
-			assert_equal "region ${ids[$j]} counter $k: $(mem_counter "$mpid" "$maddr" $k)" \
-				"region ${ids[$j]} counter $k: ${want:-0}"
+			assert_equal "region ${ids[$j]} counter $k: ${got[$k]}" \
+				"region ${ids[$j]} counter $k: ${want[${ids[$j]}.$k]:-0}"
 		done
 	done
 	stop_started
