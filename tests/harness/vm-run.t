@@ -9,8 +9,11 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 run=$top/tests/vm/run
 n=0
 fails=0
+t=$SECONDS
 ok() {
 	n=$((n + 1))
+	echo "# case $n: $((SECONDS - t)) s"
+	t=$SECONDS
 	if [ "$1" = 0 ]; then
 		echo "ok $n - $2"
 	else
